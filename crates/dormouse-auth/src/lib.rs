@@ -1,0 +1,1 @@
+//! dormouse-auth (being written).

@@ -1,0 +1,1 @@
+//! dormouse-config (being written).

@@ -1,0 +1,1 @@
+//! dormouse-session (being written).

@@ -1,0 +1,1 @@
+//! dormouse-storage (being written).

@@ -1,0 +1,2 @@
+//! The dormouse binary.
+fn main() {}
