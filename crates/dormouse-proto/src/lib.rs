@@ -3,6 +3,9 @@
 //! responses into bytes. It knows nothing of sockets, storage, users or time.
 
 pub mod chars;
+pub mod encode;
+pub mod mutf7;
+pub mod parse;
 pub mod types;
 
 pub use types::*;

@@ -1,1 +1,17 @@
-//! dormouse-server (being written).
+//! The server runtime: binds nothing itself, takes listeners, accepts
+//! connections and drives one sans-IO session per connection on tokio. This
+//! is the only crate that touches sockets and the async runtime; IMAP syntax
+//! lives in dormouse-proto, IMAP semantics in dormouse-session.
+
+mod auth;
+mod bootstrap;
+mod connection;
+mod error;
+mod limits;
+mod listener;
+mod session_id;
+
+pub use bootstrap::{DataDir, prepare_data_dir};
+pub use error::ServerError;
+pub use limits::raise_nofile_limit;
+pub use listener::{Listeners, run};

@@ -1,1 +1,27 @@
-//! dormouse-session (being written).
+//! The IMAP session state machine, sans-IO: it takes parsed commands and
+//! returns the responses to send, the delay to wait before sending them and
+//! whether to close. It never touches a socket, a file or the clock, and it
+//! never logs: what happened (a login, a failed login) comes back as a
+//! [`SessionEvent`] for the server to log.
+//!
+//! Commands live one per file in `commands/`, registered in a table that says
+//! which states allow each one and how it interacts with pipelining.
+
+mod auth;
+mod capabilities;
+mod commands;
+mod config;
+mod credentials;
+mod errors;
+mod extensions;
+mod outcome;
+mod sasl;
+mod session;
+mod state;
+
+pub use auth::{AuthVerdict, Authenticator};
+pub use commands::CommandFlags;
+pub use config::{ConnectionInfo, Literals, PlaintextAuth, SessionConfig, Transport};
+pub use outcome::{InputMode, Mechanism, Next, Outcome, SessionEvent};
+pub use session::Session;
+pub use state::StateKind;

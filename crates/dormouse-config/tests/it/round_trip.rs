@@ -1,0 +1,93 @@
+//! `Config::to_toml` writes every option and parses back to the same config.
+
+use dormouse_config::{Config, Overrides, parse_str};
+
+fn round_trip(config: &Config) {
+    let text = config.to_toml();
+    let back = parse_str(&text, &Overrides::default())
+        .unwrap_or_else(|err| panic!("to_toml output rejected: {err}\n{text}"));
+    assert_eq!(&back, config, "\n{text}");
+}
+
+#[test]
+fn defaults_round_trip() {
+    round_trip(&Config::default());
+}
+
+#[test]
+fn a_fully_customised_config_round_trips() {
+    let text = r#"
+        data_dir = "/srv/dormouse"
+        users_file = "/etc/dormouse/users"
+        mail_location = "%h/Mail 100%%"
+        shutdown_grace = "1h30m500ms"
+        [listen]
+        imap = "[::]:143"
+        lmtp = "127.0.0.1:24"
+        imaps = "0.0.0.0:993"
+        [tls]
+        cert = "tls/cert.pem"
+        key = "/etc/key \"quoted\".pem"
+        [auth]
+        allow_plaintext_auth = true
+        cache_ttl = "0s"
+        failure_delay = "250ms"
+        max_failure_delay = "1d"
+        [limits]
+        max_line_length = 100000
+        max_literal = "1MiB"
+        max_append_size = "1GB"
+        max_nesting = 1024
+        max_connections = 19000
+        [log]
+        level = "debug,dormouse_proto=trace"
+        format = "json"
+    "#;
+    let config = parse_str(text, &Overrides::default()).unwrap();
+    round_trip(&config);
+}
+
+#[test]
+fn relative_data_dir_and_flag_values_round_trip() {
+    let overrides = Overrides {
+        data_dir: Some("rel/dir".into()),
+        imap: Some("127.0.0.1:0".parse().unwrap()),
+        ..Overrides::default()
+    };
+    let config = parse_str("users_file = \"./sub/users\"", &overrides).unwrap();
+    round_trip(&config);
+}
+
+#[test]
+fn output_lists_every_option() {
+    let text = Config::default().to_toml();
+    for key in [
+        "data_dir =",
+        "users_file =",
+        "mail_location =",
+        "shutdown_grace =",
+        "[listen]",
+        "imap =",
+        "lmtp =",
+        "imaps =",
+        "[tls]",
+        "cert =",
+        "key =",
+        "[auth]",
+        "allow_plaintext_auth =",
+        "cache_ttl =",
+        "failure_delay =",
+        "max_failure_delay =",
+        "[limits]",
+        "max_line_length =",
+        "max_literal =",
+        "max_append_size =",
+        "max_nesting =",
+        "max_connections =",
+        "[log]",
+        "level =",
+        "format =",
+    ] {
+        assert!(text.contains(key), "{key} missing from\n{text}");
+    }
+}

@@ -1,0 +1,128 @@
+//! The library entry point `run`: accept loops for the given listeners, the
+//! shared per-process context, and graceful shutdown (every client gets
+//! `* BYE`, then the server waits up to `shutdown_grace` for them to go).
+
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use dormouse_auth::{AuthOptions, UserDb};
+use dormouse_config::Config;
+use dormouse_proto::parse::Limits;
+use dormouse_session::{Authenticator, PlaintextAuth, SessionConfig};
+use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+use tracing::{info, warn};
+
+use crate::ServerError;
+use crate::auth::PasswdAuthenticator;
+use crate::connection;
+
+/// The sockets the server accepts on, bound by the caller (tests bind
+/// port 0; the binary binds the configured addresses).
+pub struct Listeners {
+    pub imap: Vec<TcpListener>,
+}
+
+/// What every connection task shares.
+pub(crate) struct Shared {
+    pub config: Arc<Config>,
+    /// Session settings for connections that may and may not use
+    /// plaintext authentication; chosen per connection by its peer.
+    pub session_allowed: Arc<SessionConfig>,
+    pub session_disallowed: Arc<SessionConfig>,
+    pub auth: Arc<dyn Authenticator>,
+    pub limits: Limits,
+    pub shutdown: CancellationToken,
+    pub connections: AtomicUsize,
+}
+
+/// Runs until `shutdown` completes, then says BYE to every client and
+/// returns once they are gone or `shutdown_grace` has passed.
+pub async fn run(
+    listeners: Listeners,
+    config: Arc<Config>,
+    shutdown: impl Future<Output = ()>,
+) -> Result<(), ServerError> {
+    let users = UserDb::open(
+        config.users_file.clone(),
+        AuthOptions {
+            cache_ttl: config.auth.cache_ttl,
+            failure_delay: config.auth.failure_delay,
+            max_failure_delay: config.auth.max_failure_delay,
+        },
+    )?;
+    let shared = Arc::new(Shared {
+        session_allowed: Arc::new(session_config(PlaintextAuth::Allowed)),
+        session_disallowed: Arc::new(session_config(PlaintextAuth::Disallowed)),
+        auth: Arc::new(PasswdAuthenticator(Arc::new(users))),
+        limits: Limits {
+            max_line: config.limits.max_line_length,
+            max_literal: config.limits.max_literal,
+            max_append_literal: config.limits.max_append_size,
+            max_depth: config.limits.max_nesting,
+        },
+        shutdown: CancellationToken::new(),
+        connections: AtomicUsize::new(0),
+        config,
+    });
+    let tracker = TaskTracker::new();
+    for listener in listeners.imap {
+        tracker.spawn(accept_loop(listener, shared.clone(), tracker.clone()));
+    }
+    shutdown.await;
+    info!(
+        connections = shared.connections.load(Ordering::Relaxed),
+        "shutting down"
+    );
+    shared.shutdown.cancel();
+    tracker.close();
+    if tokio::time::timeout(shared.config.shutdown_grace, tracker.wait())
+        .await
+        .is_err()
+    {
+        warn!("shutdown grace period over; dropping remaining connections");
+    }
+    Ok(())
+}
+
+impl Shared {
+    pub fn session_config(&self, plaintext: PlaintextAuth) -> Arc<SessionConfig> {
+        match plaintext {
+            PlaintextAuth::Allowed => self.session_allowed.clone(),
+            PlaintextAuth::Disallowed => self.session_disallowed.clone(),
+        }
+    }
+}
+
+fn session_config(plaintext_auth: PlaintextAuth) -> SessionConfig {
+    SessionConfig {
+        plaintext_auth,
+        server_name: "dormouse".into(),
+        version: env!("CARGO_PKG_VERSION").into(),
+        ..SessionConfig::default()
+    }
+}
+
+async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, tracker: TaskTracker) {
+    loop {
+        let accepted = tokio::select! {
+            biased;
+            _ = shared.shutdown.cancelled() => return,
+            accepted = listener.accept() => accepted,
+        };
+        match accepted {
+            Ok((stream, remote)) => {
+                tracker.spawn(connection::serve(stream, remote, shared.clone()));
+            }
+            Err(e) => {
+                // EMFILE/ENFILE and friends: back off instead of spinning on
+                // a listener that stays readable.
+                warn!(error = %e, "accept failed");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    }
+}

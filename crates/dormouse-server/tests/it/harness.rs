@@ -1,0 +1,151 @@
+//! Starts a real server in-process on a port-0 listener, with a temporary
+//! data directory and known users, and a small line-oriented test client.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use dormouse_config::Overrides;
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+/// Users every test server knows. PLAIN keeps the suite fast; the hashed
+/// schemes are covered by dormouse-auth's own tests and by the benchmark.
+pub const USERS: &str = "alice:{PLAIN}wonderland::::::\nbob:{PLAIN}builder::::::\n";
+
+/// Replies slower than this fail the test rather than hang it.
+pub const TIMEOUT: Duration = Duration::from_secs(10);
+
+pub struct TestServer {
+    pub addr: SocketAddr,
+    shutdown: Option<oneshot::Sender<()>>,
+    handle: Option<JoinHandle<Result<(), dormouse_server::ServerError>>>,
+    _dir: tempfile::TempDir,
+}
+
+impl TestServer {
+    pub async fn start() -> TestServer {
+        TestServer::start_with("").await
+    }
+
+    /// `extra` is TOML appended to the test defaults.
+    pub async fn start_with(extra: &str) -> TestServer {
+        let dir = tempfile::tempdir().expect("tempdir");
+        std::fs::write(dir.path().join("users"), USERS).expect("users file");
+        let toml = format!("[auth]\nfailure_delay = \"10ms\"\nmax_failure_delay = \"50ms\"\n{extra}");
+        let config = config_for(dir.path(), &toml);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let (tx, rx) = oneshot::channel::<()>();
+        let handle = tokio::spawn(dormouse_server::run(
+            dormouse_server::Listeners {
+                imap: vec![listener],
+            },
+            Arc::new(config),
+            async {
+                let _ = rx.await;
+            },
+        ));
+        TestServer {
+            addr,
+            shutdown: Some(tx),
+            handle: Some(handle),
+            _dir: dir,
+        }
+    }
+
+    pub async fn connect(&self) -> Client {
+        Client::connect(self.addr).await
+    }
+
+    /// Triggers graceful shutdown and waits for `run` to return.
+    pub async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(handle) = self.handle.take() {
+            let result = tokio::time::timeout(TIMEOUT, handle)
+                .await
+                .expect("server stops in time")
+                .expect("server task");
+            result.expect("server returns Ok");
+        }
+    }
+}
+
+pub fn config_for(data_dir: &Path, toml: &str) -> dormouse_config::Config {
+    let overrides = Overrides {
+        data_dir: Some(data_dir.to_path_buf()),
+        ..Overrides::default()
+    };
+    dormouse_config::parse_str(toml, &overrides).expect("test config")
+}
+
+/// A raw IMAP client: sends bytes, reads CRLF lines, nothing more, so tests
+/// see exactly what the server wrote.
+pub struct Client {
+    reader: BufReader<OwnedReadHalf>,
+    writer: OwnedWriteHalf,
+}
+
+impl Client {
+    pub async fn connect(addr: SocketAddr) -> Client {
+        let stream = TcpStream::connect(addr).await.expect("connect");
+        let (r, w) = stream.into_split();
+        Client {
+            reader: BufReader::new(r),
+            writer: w,
+        }
+    }
+
+    pub async fn send(&mut self, bytes: &[u8]) {
+        self.writer.write_all(bytes).await.expect("send");
+    }
+
+    /// One line including its CRLF; empty at end of stream.
+    pub async fn line(&mut self) -> String {
+        let mut buf = Vec::new();
+        tokio::time::timeout(TIMEOUT, self.reader.read_until(b'\n', &mut buf))
+            .await
+            .expect("reply in time")
+            .expect("read");
+        String::from_utf8_lossy(&buf).into_owned()
+    }
+
+    /// Reads lines until the tagged reply for `tag`; returns them all.
+    pub async fn until_tagged(&mut self, tag: &str) -> Vec<String> {
+        let mut lines = Vec::new();
+        loop {
+            let line = self.line().await;
+            assert!(!line.is_empty(), "connection closed before {tag} completed: {lines:?}");
+            let done = line.starts_with(&format!("{tag} "));
+            lines.push(line);
+            if done {
+                return lines;
+            }
+        }
+    }
+
+    /// Sends `tag command\r\n` and returns every line up to its tagged reply.
+    pub async fn command(&mut self, tag: &str, command: &str) -> Vec<String> {
+        self.send(format!("{tag} {command}\r\n").as_bytes()).await;
+        self.until_tagged(tag).await
+    }
+
+    /// True when the server has closed the connection (EOF, or reset after
+    /// unread data).
+    pub async fn closed(&mut self) -> bool {
+        let mut rest = Vec::new();
+        match tokio::time::timeout(TIMEOUT, self.reader.read_to_end(&mut rest)).await {
+            Ok(Ok(_)) => true,
+            Ok(Err(_)) => true,
+            Err(_) => false,
+        }
+    }
+}

@@ -1,0 +1,8 @@
+//! Integration tests of the server over real TCP sockets: one test binary
+//! (see STYLE.md) with a module per area.
+
+mod harness;
+mod malformed;
+mod pipelining;
+mod shutdown;
+mod transcript;

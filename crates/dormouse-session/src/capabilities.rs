@@ -1,0 +1,34 @@
+//! The CAPABILITY list, built in one place so every feature that starts
+//! working adds itself here. It lists only what works now: a capability
+//! advertised but not implemented breaks clients that trust it.
+
+use crate::config::{ConnectionInfo, Literals, SessionConfig};
+
+/// Capabilities differ before and after login (RFC 9051 §6.2.2 allows it).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Stage {
+    BeforeLogin,
+    AfterLogin,
+}
+
+pub(crate) fn list(config: &SessionConfig, conn: &ConnectionInfo, stage: Stage) -> Vec<String> {
+    let literal = match config.literal {
+        Literals::Plus => "LITERAL+",
+        Literals::Minus => "LITERAL-",
+    };
+    let mut caps = vec!["IMAP4rev1", "IMAP4rev2", literal];
+    match stage {
+        Stage::BeforeLogin => {
+            caps.extend(["SASL-IR", "ID", "ENABLE"]);
+            // RFC 9051 §6.2.3: where cleartext passwords are refused, say
+            // so and do not offer PLAIN (RFC 9051 §6.2.2 note).
+            if conn.plaintext_auth_allowed(config) {
+                caps.push("AUTH=PLAIN");
+            } else {
+                caps.push("LOGINDISABLED");
+            }
+        }
+        Stage::AfterLogin => caps.extend(["ID", "ENABLE", "NAMESPACE", "UTF8=ACCEPT"]),
+    }
+    caps.into_iter().map(String::from).collect()
+}

@@ -1,0 +1,160 @@
+//! Why a command did not succeed, classified by who is at fault, and the one
+//! place that turns each case into an IMAP status response (kind, response
+//! code, text), a delay and a log event. Texts never name a user, a password
+//! or whether an account exists.
+
+use std::time::Duration;
+
+use dormouse_proto::{Code, Response, StatusKind, StatusResponse, Tag};
+use thiserror::Error;
+
+use crate::outcome::SessionEvent;
+
+#[derive(Debug, Error)]
+pub(crate) enum CommandError {
+    /// The client broke the protocol: BAD (RFC 9051 §7.1.3).
+    #[error(transparent)]
+    Client(#[from] ClientError),
+    /// A well-formed request that the server declines: NO.
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    /// Something the server depends on failed; trying again may work.
+    #[error(transparent)]
+    Backend(#[from] BackendError),
+    /// A bug in this server.
+    #[error(transparent)]
+    Internal(#[from] InternalError),
+}
+
+#[derive(Debug, Error)]
+pub(crate) enum ClientError {
+    #[error("{command}: log in first")]
+    NotAuthenticated { command: &'static str },
+    #[error("{command}: already authenticated")]
+    AlreadyAuthenticated { command: &'static str },
+    #[error("{command}: no mailbox selected")]
+    NoMailboxSelected { command: &'static str },
+    /// RFC 9051 §6.3.1: ENABLE only before a mailbox is selected.
+    #[error("{command}: not allowed while a mailbox is selected")]
+    MailboxSelected { command: &'static str },
+    #[error("{command}: unknown command")]
+    UnknownCommand { command: &'static str },
+    #[error("Connection is closing")]
+    LoggingOut,
+    #[error("AUTHENTICATE cancelled")]
+    SaslCancelled,
+    /// A command arrived while the server should have been reading a SASL
+    /// response line.
+    #[error("AUTHENTICATE interrupted by another command")]
+    SaslInterrupted,
+    #[error("AUTHENTICATE: invalid base64")]
+    InvalidBase64,
+    #[error("AUTHENTICATE: malformed PLAIN response")]
+    MalformedPlain,
+}
+
+#[derive(Debug, Error)]
+pub(crate) enum Refusal {
+    #[error("Authentication failed.")]
+    AuthenticationFailed { delay: Duration },
+    /// RFC 5530: the credentials were good, but not for the requested
+    /// authorization identity.
+    #[error("Authorization failed.")]
+    AuthorizationFailed,
+    #[error("Plaintext authentication is not allowed without TLS.")]
+    PrivacyRequired,
+    #[error("Unsupported authentication mechanism.")]
+    UnsupportedMechanism,
+    /// A command whose storage does not exist yet.
+    #[error("{command} is not available yet")]
+    NotAvailableYet { command: &'static str },
+}
+
+#[derive(Debug, Error)]
+pub(crate) enum BackendError {
+    #[error("Authentication is temporarily unavailable.")]
+    AuthUnavailable,
+}
+
+#[derive(Debug, Error)]
+pub(crate) enum InternalError {
+    #[error("{command} has no entry in the command table")]
+    Unregistered { command: &'static str },
+    #[error("{command} was routed to another command's handler")]
+    Misrouted { command: &'static str },
+    #[error("a SASL response arrived with no AUTHENTICATE in progress")]
+    NoSaslExchange,
+    #[error("a command was dispatched while a SASL exchange was pending")]
+    SaslPending,
+}
+
+impl CommandError {
+    /// The tagged status response for this error.
+    pub(crate) fn tagged(&self, tag: Tag) -> Response {
+        Response::Status(StatusResponse {
+            tag: Some(tag),
+            ..self.status()
+        })
+    }
+
+    /// The same, untagged: for an error not tied to a command.
+    pub(crate) fn untagged(&self) -> Response {
+        Response::Status(self.status())
+    }
+
+    fn status(&self) -> StatusResponse {
+        let (kind, code) = self.kind_and_code();
+        StatusResponse {
+            tag: None,
+            kind,
+            code,
+            text: self.client_text(),
+        }
+    }
+
+    /// How long the server waits before answering.
+    pub(crate) fn delay(&self) -> Option<Duration> {
+        match self {
+            CommandError::Refused(Refusal::AuthenticationFailed { delay }) => Some(*delay),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn event(&self) -> Option<SessionEvent> {
+        match self {
+            CommandError::Refused(
+                Refusal::AuthenticationFailed { .. }
+                | Refusal::AuthorizationFailed
+                | Refusal::PrivacyRequired,
+            ) => Some(SessionEvent::LoginFailed),
+            _ => None,
+        }
+    }
+
+    fn kind_and_code(&self) -> (StatusKind, Option<Code>) {
+        match self {
+            CommandError::Client(_) => (StatusKind::Bad, None),
+            CommandError::Refused(refusal) => (
+                StatusKind::No,
+                Some(match refusal {
+                    Refusal::AuthenticationFailed { .. } => Code::AuthenticationFailed,
+                    Refusal::AuthorizationFailed => Code::AuthorizationFailed,
+                    Refusal::PrivacyRequired => Code::PrivacyRequired,
+                    Refusal::UnsupportedMechanism | Refusal::NotAvailableYet { .. } => Code::Cannot,
+                }),
+            ),
+            CommandError::Backend(BackendError::AuthUnavailable) => {
+                (StatusKind::No, Some(Code::Unavailable))
+            }
+            CommandError::Internal(_) => (StatusKind::No, Some(Code::ServerBug)),
+        }
+    }
+
+    /// The details of a bug help nobody on the client side.
+    fn client_text(&self) -> String {
+        match self {
+            CommandError::Internal(_) => "Internal server error.".into(),
+            other => other.to_string(),
+        }
+    }
+}

@@ -1,0 +1,214 @@
+//! [`Session`]: one connection's protocol state. The server feeds it parsed
+//! commands (or raw SASL lines) and sends back what it returns.
+
+use std::fmt;
+use std::sync::Arc;
+
+use dormouse_proto::{Code, Command, CommandBody, Response, StatusKind, StatusResponse, Tag};
+
+use crate::auth::Authenticator;
+use crate::capabilities::{self, Stage};
+use crate::commands::{self, CommandFlags, Context, HandlerResult};
+use crate::config::{ConnectionInfo, SessionConfig};
+use crate::errors::{ClientError, CommandError, InternalError};
+use crate::extensions::Extension;
+use crate::outcome::{InputMode, Next, Outcome};
+use crate::state::{NotAuthenticated, State, StateKind};
+
+/// One connection's session. The server sends [`Session::greeting`], then
+/// for each line reads a command (or, when [`Session::input_mode`] says so, a
+/// raw SASL line), passes it to [`Session::handle`] (or
+/// [`Session::sasl_response`]), waits out [`Outcome::delay`], writes
+/// [`Outcome::responses`] and closes on [`Next::Close`].
+pub struct Session {
+    config: Arc<SessionConfig>,
+    auth: Arc<dyn Authenticator>,
+    conn: ConnectionInfo,
+    state: State,
+}
+
+/// Shows the state, never the user name.
+impl fmt::Debug for Session {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Session")
+            .field("state", &self.state.kind())
+            .field("remote", &self.conn.remote)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Session {
+    pub fn new(
+        config: Arc<SessionConfig>,
+        auth: Arc<dyn Authenticator>,
+        conn: ConnectionInfo,
+    ) -> Session {
+        Session {
+            config,
+            auth,
+            conn,
+            state: State::NotAuthenticated(NotAuthenticated),
+        }
+    }
+
+    /// `* OK [CAPABILITY ...] <server_name> ready.`
+    pub fn greeting(&self) -> Response {
+        let caps = capabilities::list(&self.config, &self.conn, Stage::BeforeLogin);
+        Response::Status(StatusResponse {
+            tag: None,
+            kind: StatusKind::Ok,
+            code: Some(Code::Capability(caps)),
+            text: format!("{} ready.", self.config.server_name),
+        })
+    }
+
+    /// Runs one command. May block if [`Session::is_blocking`] says so.
+    pub fn handle(&mut self, command: Command) -> Outcome {
+        let mut interrupted = None;
+        if let State::Authenticating(pending) = &self.state {
+            // The server should have called `sasl_response`; end the
+            // exchange so the client hears about both commands.
+            interrupted =
+                Some(CommandError::from(ClientError::SaslInterrupted).tagged(pending.tag.clone()));
+            self.state = State::NotAuthenticated(NotAuthenticated);
+        }
+        let tag = command.tag.clone();
+        let ctx = Context {
+            config: &self.config,
+            auth: self.auth.as_ref(),
+            conn: &self.conn,
+        };
+        let result = commands::run(&ctx, &mut self.state, command);
+        let mut outcome = self.finish(tag, result);
+        if let Some(bad) = interrupted {
+            outcome.responses.insert(0, bad);
+        }
+        outcome
+    }
+
+    pub fn input_mode(&self) -> InputMode {
+        match self.state {
+            State::Authenticating(_) => InputMode::SaslResponse,
+            _ => InputMode::Command,
+        }
+    }
+
+    /// The client's line during `AUTHENTICATE` (with or without its CRLF).
+    /// Blocking: it may call the authenticator.
+    pub fn sasl_response(&mut self, line: &[u8]) -> Outcome {
+        let not_authenticated = State::NotAuthenticated(NotAuthenticated);
+        match std::mem::replace(&mut self.state, not_authenticated) {
+            State::Authenticating(pending) => {
+                let tag = pending.tag.clone();
+                let result = commands::sasl_respond(&self.context(), pending, line);
+                self.finish(tag, result)
+            }
+            other => {
+                self.state = other;
+                let error = CommandError::from(InternalError::NoSaslExchange);
+                self.outcome(vec![error.untagged()])
+            }
+        }
+    }
+
+    /// A BAD for input the parser rejected: tagged if it found the tag,
+    /// otherwise untagged.
+    pub fn parse_error(&mut self, tag: Option<Tag>, text: &str, code: Option<Code>) -> Outcome {
+        let bad = Response::Status(StatusResponse {
+            tag,
+            kind: StatusKind::Bad,
+            code,
+            text: text.into(),
+        });
+        self.outcome(vec![bad])
+    }
+
+    /// `* BYE` for a server going down; the session is over.
+    pub fn shutdown(&mut self) -> Response {
+        self.state = State::Logout;
+        Response::Status(StatusResponse {
+            tag: None,
+            kind: StatusKind::Bye,
+            code: None,
+            text: "Server shutting down".into(),
+        })
+    }
+
+    /// True for commands the server must run off its async runtime.
+    pub fn is_blocking(command: &CommandBody) -> bool {
+        Session::command_flags(command).contains(CommandFlags::BLOCKING)
+    }
+
+    /// The command table's flags for `command` (empty for none).
+    pub fn command_flags(command: &CommandBody) -> CommandFlags {
+        commands::lookup(command).map_or(CommandFlags::NONE, |entry| entry.flags)
+    }
+
+    pub fn state(&self) -> StateKind {
+        self.state.kind()
+    }
+
+    /// The logged-in user. Not for logs above debug level.
+    pub fn user(&self) -> Option<&str> {
+        self.state.authenticated().map(|auth| auth.user.as_str())
+    }
+
+    /// Whether `ENABLE UTF8=ACCEPT` is in force (RFC 6855).
+    pub fn utf8_accept(&self) -> bool {
+        self.enabled(Extension::Utf8Accept)
+    }
+
+    /// Whether `ENABLE IMAP4rev2` is in force (RFC 9051 §6.3.1).
+    pub fn imap4rev2(&self) -> bool {
+        self.enabled(Extension::Imap4rev2)
+    }
+
+    fn enabled(&self, ext: Extension) -> bool {
+        self.state
+            .authenticated()
+            .is_some_and(|auth| auth.enabled.contains(ext))
+    }
+
+    fn context(&self) -> Context<'_> {
+        Context {
+            config: &self.config,
+            auth: self.auth.as_ref(),
+            conn: &self.conn,
+        }
+    }
+
+    fn finish(&mut self, tag: Tag, result: HandlerResult) -> Outcome {
+        match result {
+            Ok(reply) => {
+                if let Some(state) = reply.new_state {
+                    self.state = state;
+                }
+                Outcome {
+                    event: reply.event,
+                    ..self.outcome(reply.responses)
+                }
+            }
+            Err(error) => Outcome {
+                delay: error.delay(),
+                event: error.event(),
+                ..self.outcome(vec![error.tagged(tag)])
+            },
+        }
+    }
+
+    fn outcome(&self, responses: Vec<Response>) -> Outcome {
+        let next = match self.state {
+            State::Logout => Next::Close,
+            _ => Next::Continue,
+        };
+        Outcome {
+            responses,
+            delay: None,
+            next,
+            event: None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,234 @@
+//! Unit tests that need the inside of a session: the selected state, which
+//! no command reaches until SELECT exists, and the command table itself.
+
+#[path = "../../tests/it/samples.rs"]
+mod samples;
+
+use std::collections::HashSet;
+use std::net::IpAddr;
+use std::sync::Arc;
+
+use dormouse_proto::{Code, Command, CommandBody, Data, Response, StatusKind, StatusResponse, Tag};
+
+use super::Session;
+use crate::auth::{AuthVerdict, Authenticator};
+use crate::commands::{self, Handler};
+use crate::config::{ConnectionInfo, SessionConfig, Transport};
+use crate::extensions::{Enabled, Extension};
+use crate::outcome::{Next, Outcome};
+use crate::state::{Authenticated, Selected, State, StateKind};
+
+struct NobodyGetsIn;
+
+impl Authenticator for NobodyGetsIn {
+    fn verify(&self, _: &str, _: &[u8], _: IpAddr) -> AuthVerdict {
+        AuthVerdict::Unavailable
+    }
+}
+
+fn tag() -> Tag {
+    Tag::new("s1").unwrap_or_else(|| panic!("valid tag"))
+}
+
+fn selected_session(enabled: Enabled) -> Session {
+    let conn = ConnectionInfo {
+        remote: ([192, 0, 2, 9], 4000).into(),
+        local: ([192, 0, 2, 1], 143).into(),
+        transport: Transport::Plain,
+    };
+    let mut session = Session::new(
+        Arc::new(SessionConfig::default()),
+        Arc::new(NobodyGetsIn),
+        conn,
+    );
+    session.state = State::Selected(Selected {
+        authenticated: Authenticated {
+            user: "alice".into(),
+            enabled,
+        },
+    });
+    session
+}
+
+fn tagged(kind: StatusKind, text: &str) -> Response {
+    Response::Status(StatusResponse {
+        tag: Some(tag()),
+        kind,
+        code: None,
+        text: text.into(),
+    })
+}
+
+fn tagged_code(kind: StatusKind, code: Code, text: &str) -> Response {
+    Response::Status(StatusResponse {
+        tag: Some(tag()),
+        kind,
+        code: Some(code),
+        text: text.into(),
+    })
+}
+
+fn sends(responses: Vec<Response>) -> Outcome {
+    Outcome {
+        responses,
+        delay: None,
+        next: Next::Continue,
+        event: None,
+    }
+}
+
+fn run(session: &mut Session, body: CommandBody) -> Outcome {
+    session.handle(Command { tag: tag(), body })
+}
+
+#[test]
+fn every_command_has_exactly_one_table_entry_and_every_entry_is_reachable() {
+    let names: Vec<&str> = samples::all().iter().map(|b| b.name()).collect();
+    let distinct: HashSet<&str> = names.iter().copied().collect();
+    assert_eq!(distinct.len(), names.len(), "samples repeat a command");
+    for body in samples::all() {
+        assert!(
+            commands::lookup(&body).is_some(),
+            "{} has no entry",
+            body.name()
+        );
+    }
+    assert_eq!(
+        commands::COMMANDS.len(),
+        names.len(),
+        "an entry no command reaches"
+    );
+    let table: HashSet<&str> = commands::COMMANDS.iter().map(|e| e.name).collect();
+    assert_eq!(table, distinct);
+}
+
+#[test]
+fn handlers_get_their_own_commands_in_every_state() {
+    // A handler handed another command's arguments answers SERVERBUG; no
+    // command in any state may reach that.
+    let bug = |out: &Outcome| {
+        out.responses.iter().any(|r| {
+            matches!(
+                r,
+                Response::Status(StatusResponse {
+                    code: Some(Code::ServerBug),
+                    ..
+                })
+            )
+        })
+    };
+    for body in samples::all() {
+        let name = body.name();
+        let mut s = selected_session(Enabled::default());
+        assert!(!bug(&run(&mut s, body.clone())), "{name} when selected");
+        let mut s = selected_session(Enabled::default());
+        s.state = State::Authenticated(Authenticated {
+            user: "alice".into(),
+            enabled: Enabled::default(),
+        });
+        assert!(!bug(&run(&mut s, body)), "{name} when authenticated");
+    }
+}
+
+#[test]
+fn entries_taking_the_selected_state_are_the_selected_commands() {
+    let selected: HashSet<&str> = samples::selected().iter().map(|b| b.name()).collect();
+    for entry in commands::COMMANDS {
+        assert_eq!(
+            matches!(entry.handler, Handler::Selected(_)),
+            selected.contains(entry.name),
+            "{}",
+            entry.name
+        );
+    }
+}
+
+#[test]
+fn in_the_selected_state_selected_commands_are_not_available_yet() {
+    for body in samples::selected() {
+        let text = format!("{} is not available yet", body.name());
+        let mut s = selected_session(Enabled::default());
+        assert_eq!(
+            run(&mut s, body),
+            sends(vec![tagged_code(StatusKind::No, Code::Cannot, &text)])
+        );
+        assert_eq!(s.state(), StateKind::Selected);
+    }
+}
+
+#[test]
+fn in_the_selected_state_mailbox_commands_are_not_available_yet() {
+    for body in samples::mailbox_commands() {
+        let text = format!("{} is not available yet", body.name());
+        let mut s = selected_session(Enabled::default());
+        assert_eq!(
+            run(&mut s, body),
+            sends(vec![tagged_code(StatusKind::No, Code::Cannot, &text)])
+        );
+    }
+}
+
+#[test]
+fn in_the_selected_state_login_commands_are_bad() {
+    for body in samples::not_authenticated() {
+        let text = format!("{}: already authenticated", body.name());
+        let mut s = selected_session(Enabled::default());
+        assert_eq!(
+            run(&mut s, body),
+            sends(vec![tagged(StatusKind::Bad, &text)])
+        );
+        assert_eq!(s.user(), Some("alice"));
+    }
+}
+
+#[test]
+fn in_the_selected_state_enable_is_bad_and_changes_nothing() {
+    let mut s = selected_session(Enabled::default());
+    assert_eq!(
+        run(&mut s, CommandBody::Enable(vec!["UTF8=ACCEPT".into()])),
+        sends(vec![tagged(
+            StatusKind::Bad,
+            "ENABLE: not allowed while a mailbox is selected"
+        )])
+    );
+    assert!(!s.utf8_accept());
+}
+
+#[test]
+fn in_the_selected_state_starttls_is_unknown() {
+    let mut s = selected_session(Enabled::default());
+    assert_eq!(
+        run(&mut s, CommandBody::StartTls),
+        sends(vec![tagged(StatusKind::Bad, "STARTTLS: unknown command")])
+    );
+}
+
+#[test]
+fn in_the_selected_state_namespace_and_capability_work() {
+    let mut s = selected_session(Enabled::default());
+    let out = run(&mut s, CommandBody::Namespace);
+    assert_eq!(
+        out.responses.last(),
+        Some(&tagged(StatusKind::Ok, "NAMESPACE completed"))
+    );
+    let out = run(&mut s, CommandBody::Capability);
+    let after_login =
+        crate::capabilities::list(&s.config, &s.conn, crate::capabilities::Stage::AfterLogin);
+    assert_eq!(
+        out,
+        sends(vec![
+            Response::Data(Data::Capability(after_login)),
+            tagged(StatusKind::Ok, "CAPABILITY completed"),
+        ])
+    );
+}
+
+#[test]
+fn enabled_extensions_are_visible_while_selected() {
+    let mut enabled = Enabled::default();
+    enabled.insert(Extension::Utf8Accept);
+    let s = selected_session(enabled);
+    assert!(s.utf8_accept());
+    assert!(!s.imap4rev2());
+    assert_eq!(s.user(), Some("alice"));
+}

@@ -1,0 +1,59 @@
+//! `dormouse serve`: loads the config, prepares the data directory, binds
+//! the listeners, sets up logging and runs the server until SIGINT/SIGTERM.
+
+use std::sync::Arc;
+
+use anyhow::Context;
+use dormouse_server::{Listeners, prepare_data_dir, raise_nofile_limit, run as run_server};
+use tokio::net::TcpListener;
+
+use crate::cli::ServeArgs;
+
+pub fn run(args: ServeArgs) -> anyhow::Result<()> {
+    let config = dormouse_config::load(args.config.as_deref(), &args.overrides)?;
+    crate::logging::init(&config.log)?;
+    let nofile = raise_nofile_limit();
+    let data = prepare_data_dir(&config)?;
+    let config = Arc::new(config);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let imap = TcpListener::bind(config.listen.imap)
+            .await
+            .with_context(|| format!("cannot listen on {} (imap)", config.listen.imap))?;
+        let bound = imap.local_addr()?;
+        // Printed on stdout, not logged: people and scripts both read it,
+        // and the password must appear exactly once.
+        println!("dormouse {} listening: imap {bound}", env!("CARGO_PKG_VERSION"));
+        if let Some(password) = &data.demo_password {
+            println!(
+                "created user 'demo' with password '{password}' (shown once; change it with `dormouse user passwd demo`)"
+            );
+        }
+        match nofile {
+            Ok(limit) => tracing::info!(limit, "open-file limit"),
+            Err(e) => tracing::warn!(error = %e, "cannot raise the open-file limit"),
+        }
+        run_server(Listeners { imap: vec![imap] }, config, shutdown_signal()).await?;
+        anyhow::Ok(())
+    })
+}
+
+async fn shutdown_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let term = signal(SignalKind::terminate());
+    let interrupt = tokio::signal::ctrl_c();
+    match term {
+        Ok(mut term) => {
+            tokio::select! {
+                _ = term.recv() => {}
+                _ = interrupt => {}
+            }
+        }
+        Err(_) => {
+            let _ = interrupt.await;
+        }
+    }
+}
