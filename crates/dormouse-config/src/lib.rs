@@ -20,7 +20,9 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use error::{ConfigError, ExpandError, Location};
-pub use settings::{AuthSettings, LimitSettings, Listen, LogFormat, LogSettings, TlsFiles};
+pub use settings::{
+    AuthSettings, LimitSettings, Listen, LogFormat, LogSettings, TimeoutSettings, TlsFiles,
+};
 pub use template::MailLocation;
 
 /// Values from command-line flags, which win over the file.
@@ -47,6 +49,7 @@ pub struct Config {
     pub tls: Option<TlsFiles>,
     pub auth: AuthSettings,
     pub limits: LimitSettings,
+    pub timeouts: TimeoutSettings,
     pub log: LogSettings,
     /// How long graceful shutdown waits for clients after sending BYE.
     pub shutdown_grace: Duration,
@@ -71,6 +74,7 @@ impl Default for Config {
             tls: None,
             auth: AuthSettings::default(),
             limits: LimitSettings::default(),
+            timeouts: TimeoutSettings::default(),
             log: LogSettings::default(),
             shutdown_grace: Duration::from_secs(raw::SHUTDOWN_GRACE_SECS),
         }

@@ -65,6 +65,8 @@ pub(crate) struct RawConfig {
     #[serde(default)]
     pub limits: RawLimits,
     #[serde(default)]
+    pub timeouts: RawTimeouts,
+    #[serde(default)]
     pub log: RawLog,
 }
 
@@ -176,6 +178,29 @@ pub const MAX_NESTING_CEILING: usize = 1024;
 /// No limit beyond the process's open-file limit: IDLE clients are cheap,
 /// and the fd limit already fails accept() gracefully.
 pub const MAX_CONNECTIONS: usize = 0;
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawTimeouts {
+    /// Default [`LOGIN_TIMEOUT_SECS`]; at least [`MIN_TIMEOUT_MS`].
+    pub login: At<Scalar>,
+    /// Default [`AUTOLOGOUT_SECS`]; at least [`MIN_TIMEOUT_MS`].
+    pub autologout: At<Scalar>,
+}
+
+/// How long a connection may stay unauthenticated, counted from connect
+/// and not reset by input, so trickling bytes cannot hold a connection
+/// (slowloris). A person typing a password or a SASL exchange needs
+/// seconds; Dovecot's login processes allow 3 minutes
+/// (`CLIENT_LOGIN_TIMEOUT_MSECS`); 1 minute is ample and frees hoarded
+/// connections three times sooner.
+pub const LOGIN_TIMEOUT_SECS: u64 = 60;
+/// How long an authenticated connection may send nothing: 30 minutes, the
+/// least RFC 9051 §5.4 allows for an inactivity autologout timer.
+pub const AUTOLOGOUT_SECS: u64 = 30 * 60;
+/// The shortest accepted timeout, so that "0s" or a slip such as "30ms"
+/// for "30m" cannot make every connection fail at once.
+pub const MIN_TIMEOUT_MS: u64 = 1_000;
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -104,6 +104,14 @@ pub(crate) fn to_toml(config: &Config) -> String {
     put!("# 0 means no limit beyond the open-file limit.");
     put!("max_connections = {}", limits.max_connections);
 
+    let timeouts = &config.timeouts;
+    put!("\n[timeouts]");
+    put!("# Unauthenticated connections close this long after connecting.");
+    put!("login = {}", duration(timeouts.login));
+    put!("# Authenticated connections close after this long without input;");
+    put!("# RFC 9051 section 5.4 requires at least 30m.");
+    put!("autologout = {}", duration(timeouts.autologout));
+
     let log = &config.log;
     put!("\n[log]");
     put!("level = {}", quote(&log.level));

@@ -102,6 +102,26 @@ impl LimitSettings {
     }
 }
 
+/// How long a connection may go without logging in or without input.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TimeoutSettings {
+    /// An unauthenticated connection is closed this long after it was
+    /// accepted, whatever it sends.
+    pub login: Duration,
+    /// An authenticated connection is closed after this long without
+    /// input. Below 30 minutes this breaks RFC 9051 §5.4.
+    pub autologout: Duration,
+}
+
+impl Default for TimeoutSettings {
+    fn default() -> Self {
+        TimeoutSettings {
+            login: Duration::from_secs(raw::LOGIN_TIMEOUT_SECS),
+            autologout: Duration::from_secs(raw::AUTOLOGOUT_SECS),
+        }
+    }
+}
+
 /// How log output is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
 #[serde(rename_all = "lowercase")]

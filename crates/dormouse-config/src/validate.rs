@@ -12,7 +12,9 @@ use toml::Spanned;
 
 use crate::error::{ConfigError, Location};
 use crate::raw::{self, At, RawConfig, Scalar};
-use crate::settings::{AuthSettings, LimitSettings, Listen, LogSettings, TlsFiles};
+use crate::settings::{
+    AuthSettings, LimitSettings, Listen, LogSettings, TimeoutSettings, TlsFiles,
+};
 use crate::template::MailLocation;
 use crate::{Config, Overrides, log_level, units};
 
@@ -105,6 +107,7 @@ pub(crate) fn build(
         tls,
         auth: auth(src, &raw.auth)?,
         limits: limits(src, &raw.limits)?,
+        timeouts: timeouts(src, &raw.timeouts)?,
         log: log(src, raw.log)?,
         shutdown_grace: duration_or(
             src,
@@ -309,6 +312,43 @@ fn limits(src: Source<'_>, raw: &raw::RawLimits) -> Result<LimitSettings, Config
         max_nesting,
         max_connections,
     })
+}
+
+fn timeouts(src: Source<'_>, raw: &raw::RawTimeouts) -> Result<TimeoutSettings, ConfigError> {
+    let defaults = TimeoutSettings::default();
+    Ok(TimeoutSettings {
+        login: timeout(src, "timeouts.login", &raw.login, defaults.login)?,
+        autologout: timeout(
+            src,
+            "timeouts.autologout",
+            &raw.autologout,
+            defaults.autologout,
+        )?,
+    })
+}
+
+/// A connection timeout: a duration of at least [`raw::MIN_TIMEOUT_MS`].
+fn timeout(
+    src: Source<'_>,
+    key: &str,
+    value: &At<Scalar>,
+    default: Duration,
+) -> Result<Duration, ConfigError> {
+    let duration = duration_or(src, key, value.as_ref(), default)?;
+    let floor = Duration::from_millis(raw::MIN_TIMEOUT_MS);
+    if duration < floor {
+        return Err(invalid_at(
+            key,
+            value.as_ref().and_then(|v| src.locate(v)),
+            format!(
+                "{} is shorter than {}; a timeout this short would close connections \
+                 before a client can use them",
+                units::format_duration(duration),
+                units::format_duration(floor)
+            ),
+        ));
+    }
+    Ok(duration)
 }
 
 fn log(src: Source<'_>, raw: raw::RawLog) -> Result<LogSettings, ConfigError> {

@@ -67,7 +67,9 @@ async fn measure(hash: &str, password: &str, cache_ttl: &str, args: &Args) -> f6
     };
     let toml = format!("[auth]\ncache_ttl = \"{cache_ttl}\"\n[log]\nlevel = \"warn\"\n");
     let config = dormouse_config::parse_str(&toml, &overrides).expect("config");
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let server = tokio::spawn(dormouse_server::run(

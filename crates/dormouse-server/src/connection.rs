@@ -3,20 +3,26 @@
 //! block), encodes the responses and writes them. Output is gathered and
 //! written when the decoder runs out of input, so pipelined commands are
 //! answered in one write, in order.
+//!
+//! While waiting for input it enforces the login and autologout timeouts;
+//! it never interrupts a command to do so. A client that stops reading is
+//! dropped once a write has made no progress for `WRITE_STALL`.
 
 use std::net::SocketAddr;
+use std::pin::{Pin, pin};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::Instant;
 
 use dormouse_proto::encode::{EncodeOptions, Utf8Mode, encode_response};
 use dormouse_proto::parse::{CommandDecoder, Decoded, LineResult, LiteralPolicy, Recovery};
 use dormouse_proto::{Command, Continue, Response};
 use dormouse_session::{
-    ConnectionInfo, InputMode, Next, Outcome, PlaintextAuth, Session, SessionEvent, Transport,
+    ConnectionInfo, InputMode, Next, Outcome, PlaintextAuth, Session, SessionEvent, StateKind,
+    Transport,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
+use tokio::time::{Instant, Sleep};
 use tracing::{debug, info, warn};
 
 use crate::listener::Shared;
@@ -26,19 +32,23 @@ use crate::session_id::SessionId;
 /// buffered, so one pipelining client cannot grow our memory unboundedly.
 const FLUSH_AT: usize = 64 * 1024;
 const READ_CHUNK: usize = 8 * 1024;
+/// A write that makes no progress for this long means the client stopped
+/// reading (or vanished without a RST); holding its output any longer only
+/// costs memory. Generous, because phones on bad links stall for a while.
+const WRITE_STALL: std::time::Duration = std::time::Duration::from_secs(60);
 
 pub(crate) async fn serve(stream: TcpStream, remote: SocketAddr, shared: Arc<Shared>) {
     let count = shared.connections.fetch_add(1, Ordering::Relaxed) + 1;
     let id = SessionId::next();
     let max = shared.config.limits.max_connections;
-    let mut conn = Connection::new(stream, remote, shared.clone(), id);
+    let started = Instant::now();
+    let mut conn = Connection::new(stream, remote, shared.clone(), id, started);
     if max != 0 && count > max {
         warn!(session = %id, remote = %remote.ip(), "connection limit reached");
         conn.queue_raw(b"* BYE [UNAVAILABLE] Too many connections\r\n");
         let _ = conn.flush().await;
     } else {
         debug!(session = %id, remote = %remote, "connected");
-        let started = Instant::now();
         let end = conn.run().await;
         info!(
             session = %id,
@@ -60,6 +70,7 @@ enum End {
     ProtocolError,
     Io,
     Internal,
+    Timeout,
 }
 
 impl End {
@@ -71,6 +82,25 @@ impl End {
             End::ProtocolError => "protocol error",
             End::Io => "io error",
             End::Internal => "internal error",
+            End::Timeout => "timeout",
+        }
+    }
+}
+
+/// Which timeout closes a connection that waits too long for input.
+#[derive(Clone, Copy)]
+enum Expiry {
+    /// Not logged in within `timeouts.login` of connecting.
+    Login,
+    /// Logged in, and no input for `timeouts.autologout`.
+    Autologout,
+}
+
+impl Expiry {
+    fn bye(self) -> &'static [u8] {
+        match self {
+            Expiry::Login => b"* BYE Login timeout\r\n",
+            Expiry::Autologout => b"* BYE Autologout; idle for too long\r\n",
         }
     }
 }
@@ -79,6 +109,9 @@ struct Connection {
     stream: TcpStream,
     shared: Arc<Shared>,
     id: SessionId,
+    remote: SocketAddr,
+    /// When the connection was accepted; the login budget counts from here.
+    connected_at: Instant,
     /// `None` only while a blocking command runs on another thread.
     session: Option<Session>,
     decoder: CommandDecoder,
@@ -88,7 +121,13 @@ struct Connection {
 }
 
 impl Connection {
-    fn new(stream: TcpStream, remote: SocketAddr, shared: Arc<Shared>, id: SessionId) -> Self {
+    fn new(
+        stream: TcpStream,
+        remote: SocketAddr,
+        shared: Arc<Shared>,
+        id: SessionId,
+        connected_at: Instant,
+    ) -> Self {
         let local = stream.local_addr().unwrap_or(remote);
         let plaintext = if shared.config.auth.allow_plaintext_auth || remote.ip().is_loopback() {
             PlaintextAuth::Allowed
@@ -106,9 +145,11 @@ impl Connection {
         );
         Connection {
             stream,
-            decoder: CommandDecoder::new(shared.limits.clone(), LiteralPolicy::Plus),
+            decoder: CommandDecoder::new(shared.limits, LiteralPolicy::Plus),
             shared,
             id,
+            remote,
+            connected_at,
             session: Some(session),
             out: Vec::new(),
             bytes_in: 0,
@@ -126,6 +167,13 @@ impl Connection {
             return End::Io;
         }
         let mut chunk = vec![0u8; READ_CHUNK];
+        // One timer for the whole connection, on the stack. Input does not
+        // re-arm it: when it fires it re-checks the deadline, which input
+        // may have moved later.
+        let first = self
+            .deadline(self.connected_at)
+            .map_or(self.connected_at, |(at, _)| at);
+        let mut timer = pin!(tokio::time::sleep_until(first));
         loop {
             match self.process_buffered().await {
                 Step::More => {}
@@ -137,14 +185,19 @@ impl Connection {
             if self.flush().await.is_err() {
                 return End::Io;
             }
-            let read = tokio::select! {
-                biased;
-                _ = self.shared.shutdown.cancelled() => {
+            let read = match self.wait_for_input(&mut chunk, timer.as_mut()).await {
+                Wait::Read(read) => read,
+                Wait::Shutdown => {
                     self.say_bye();
                     let _ = self.flush().await;
                     return End::Shutdown;
                 }
-                read = self.stream.read(&mut chunk) => read,
+                Wait::Expired(expiry) => {
+                    self.log_expiry(expiry);
+                    self.queue_raw(expiry.bye());
+                    let _ = self.flush().await;
+                    return End::Timeout;
+                }
             };
             match read {
                 Ok(0) => return End::ClientClosed,
@@ -157,6 +210,59 @@ impl Connection {
                     return End::Io;
                 }
             }
+        }
+    }
+
+    /// Reads once, unless shutdown starts or the timeout for the session's
+    /// state passes first.
+    async fn wait_for_input(&mut self, chunk: &mut [u8], mut timer: Pin<&mut Sleep>) -> Wait {
+        // Idle time starts only once every reply is out, so a command that
+        // took long to run or a failed login's delayed reply is not the
+        // client idling.
+        let idle_since = Instant::now();
+        loop {
+            let deadline = self.deadline(idle_since);
+            // The timer may fire early and re-check, never late: logging in
+            // can move the deadline earlier (autologout shorter than login).
+            if let Some((at, _)) = deadline
+                && at < timer.deadline()
+            {
+                timer.as_mut().reset(at);
+            }
+            tokio::select! {
+                biased;
+                _ = self.shared.shutdown.cancelled() => return Wait::Shutdown,
+                read = self.stream.read(chunk) => return Wait::Read(read),
+                _ = timer.as_mut(), if deadline.is_some() => match deadline {
+                    Some((at, expiry)) if Instant::now() >= at => return Wait::Expired(expiry),
+                    Some((at, _)) => timer.as_mut().reset(at),
+                    None => {}
+                },
+            }
+        }
+    }
+
+    /// When the connection times out if no input arrives, and why; `None`
+    /// when no timeout applies (a session already logging out).
+    fn deadline(&self, idle_since: Instant) -> Option<(Instant, Expiry)> {
+        let timeouts = &self.shared.config.timeouts;
+        let (from, allowed, expiry) = match self.session.as_ref()?.state() {
+            StateKind::NotAuthenticated => (self.connected_at, timeouts.login, Expiry::Login),
+            StateKind::Authenticated | StateKind::Selected => {
+                (idle_since, timeouts.autologout, Expiry::Autologout)
+            }
+            StateKind::Logout => return None,
+        };
+        // Overflow would need a timeout of centuries; treat it as none.
+        Some((from.checked_add(allowed)?, expiry))
+    }
+
+    fn log_expiry(&self, expiry: Expiry) {
+        match expiry {
+            // Like failed logins, hoarded connections are something to act
+            // on by address.
+            Expiry::Login => info!(session = %self.id, remote = %self.remote.ip(), "login timeout"),
+            Expiry::Autologout => debug!(session = %self.id, "autologout"),
         }
     }
 
@@ -281,10 +387,13 @@ impl Connection {
             // The user name is kept out of info lines: logs travel further
             // than mail does.
             SessionEvent::LoggedIn { user, mechanism } => {
-                info!(session = %self.id, mechanism = %mechanism, "login");
+                info!(session = %self.id, remote = %self.remote.ip(), mechanism = %mechanism, "login");
                 debug!(session = %self.id, user = %user, "login user");
             }
-            SessionEvent::LoginFailed => info!(session = %self.id, "login failed"),
+            // The address is what fail2ban-style tools act on.
+            SessionEvent::LoginFailed => {
+                info!(session = %self.id, remote = %self.remote.ip(), "login failed")
+            }
             SessionEvent::LoggedOut => info!(session = %self.id, "logout"),
         }
     }
@@ -317,8 +426,19 @@ impl Connection {
         if self.out.is_empty() {
             return Ok(());
         }
-        self.stream.write_all(&self.out).await?;
-        self.bytes_out += self.out.len() as u64;
+        let mut written = 0;
+        while written < self.out.len() {
+            let n = tokio::time::timeout(WRITE_STALL, self.stream.write(&self.out[written..]))
+                .await
+                .map_err(|_| {
+                    std::io::Error::new(std::io::ErrorKind::TimedOut, "write stalled")
+                })??;
+            if n == 0 {
+                return Err(std::io::ErrorKind::WriteZero.into());
+            }
+            written += n;
+            self.bytes_out += n as u64;
+        }
         self.out.clear();
         if self.out.capacity() > FLUSH_AT {
             self.out.shrink_to(FLUSH_AT);
@@ -335,4 +455,11 @@ enum Blocking {
 enum Step {
     More,
     End(End),
+}
+
+/// How waiting for input ended.
+enum Wait {
+    Read(std::io::Result<usize>),
+    Shutdown,
+    Expired(Expiry),
 }

@@ -49,7 +49,10 @@ mod tests {
     #[test]
     fn faults_are_classified() {
         assert_eq!(StorageError::NoSuchMailbox.fault(), Fault::Client);
-        assert_eq!(StorageError::InvalidName("..".into()).fault(), Fault::Client);
+        assert_eq!(
+            StorageError::InvalidName("..".into()).fault(),
+            Fault::Client
+        );
         let io = std::io::Error::other("disk full");
         assert_eq!(StorageError::from(io).fault(), Fault::Storage);
         assert_eq!(StorageError::Corrupt("x".into()).fault(), Fault::Internal);

@@ -30,6 +30,8 @@ fn empty_text_gives_documented_defaults() {
     assert_eq!(config.limits.max_nesting, 32);
     assert_eq!(config.limits.max_connections, 0);
     assert_eq!(config.limits.connection_limit(), None);
+    assert_eq!(config.timeouts.login, Duration::from_secs(60));
+    assert_eq!(config.timeouts.autologout, Duration::from_secs(30 * 60));
     assert_eq!(config.log.level, "info");
     assert_eq!(config.log.format, LogFormat::Text);
     assert_eq!(config.shutdown_grace, Duration::from_secs(5));
@@ -79,6 +81,10 @@ fn values_from_the_file_are_used() {
         max_nesting = 8
         max_connections = 5000
 
+        [timeouts]
+        login = "3m"
+        autologout = "1h"
+
         [log]
         level = "warn,dormouse_server=debug"
         format = "json"
@@ -106,8 +112,23 @@ fn values_from_the_file_are_used() {
         config.limits.connection_limit().map(|n| n.get()),
         Some(5000)
     );
+    assert_eq!(config.timeouts.login, Duration::from_secs(180));
+    assert_eq!(config.timeouts.autologout, Duration::from_secs(3600));
     assert_eq!(config.log.level, "warn,dormouse_server=debug");
     assert_eq!(config.log.format, LogFormat::Json);
+}
+
+#[test]
+fn timeouts_may_be_shorter_than_the_rfc_minimum() {
+    // Below 30 minutes autologout breaks RFC 9051 §5.4, but tests and
+    // private deployments need short values, so only the 1 s floor applies.
+    let config = parse_str(
+        "[timeouts]\nlogin = \"1s\"\nautologout = \"1s\"",
+        &Overrides::default(),
+    )
+    .unwrap();
+    assert_eq!(config.timeouts.login, Duration::from_secs(1));
+    assert_eq!(config.timeouts.autologout, Duration::from_secs(1));
 }
 
 #[test]

@@ -182,6 +182,30 @@ const INVALID: &[(&str, &str, &str, usize)] = &[
         "zero or more",
         2,
     ),
+    (
+        "[timeouts]\nlogin = \"0s\"",
+        "timeouts.login",
+        "0s is shorter than 1s",
+        2,
+    ),
+    (
+        "[timeouts]\nlogin = \"1s\"\nautologout = \"999ms\"",
+        "timeouts.autologout",
+        "999ms is shorter than 1s",
+        3,
+    ),
+    (
+        "[timeouts]\nautologout = 1800",
+        "timeouts.autologout",
+        "\"1800s\"",
+        2,
+    ),
+    (
+        "[timeouts]\nlogin = \"1 minute\"",
+        "timeouts.login",
+        "unknown unit",
+        2,
+    ),
     ("[log]\nlevel = \"inof\"", "log.level", "not a level", 2),
     ("[log]\nlevel = \"\"", "log.level", "must not be empty", 2),
     (
@@ -266,6 +290,7 @@ fn unknown_keys_are_named_with_their_line() {
         ("\n[logging]\nlevel = \"info\"", "logging", 2),
         ("[auth]\nallow_plaintext = true", "allow_plaintext", 2),
         ("[listen]\npop3 = \"127.0.0.1:110\"", "pop3", 2),
+        ("[timeouts]\nidle = \"29m\"", "idle", 2),
     ] {
         let err = rejects(text);
         let ConfigError::UnknownKey {

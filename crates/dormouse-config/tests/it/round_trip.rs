@@ -39,6 +39,9 @@ fn a_fully_customised_config_round_trips() {
         max_append_size = "1GB"
         max_nesting = 1024
         max_connections = 19000
+        [timeouts]
+        login = "1s"
+        autologout = "2h30m15s250ms"
         [log]
         level = "debug,dormouse_proto=trace"
         format = "json"
@@ -84,6 +87,9 @@ fn output_lists_every_option() {
         "max_append_size =",
         "max_nesting =",
         "max_connections =",
+        "[timeouts]",
+        "login =",
+        "autologout =",
         "[log]",
         "level =",
         "format =",

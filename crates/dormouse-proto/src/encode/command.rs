@@ -4,15 +4,14 @@
 //! sense in any state.
 
 use super::response::id_params;
+use super::search::{search_command, sort_command, thread_command};
 use super::strings::Writer;
 use super::values::{
-    date, date_time, flag_list, name_list, part, search_return_name, section, sequence_set,
-    status_item_name,
+    date_time, flag_list, name_list, part, section, sequence_set, status_item_name,
 };
 use crate::types::{
-    AppendMessage, Command, CommandBody, EntryType, Fetch, FetchAttributes, FetchItem, List,
-    ListReturn, ListSelect, Partial, QResync, Search, SearchKey, SearchReturn, SelectParams, Sort,
-    SortKey, Store, StoreAction, StoreResponse, Thread, UidMode,
+    AppendMessage, Command, CommandBody, Fetch, FetchAttributes, FetchItem, List, ListReturn,
+    ListSelect, Partial, QResync, SelectParams, Store, StoreAction, StoreResponse, UidMode,
 };
 
 pub(crate) fn command(w: &mut Writer<'_>, cmd: &Command) {
@@ -149,7 +148,7 @@ fn mailbox_command(w: &mut Writer<'_>, name: &str, mailbox: &str) {
     w.astring(mailbox.as_bytes());
 }
 
-fn uid_prefix(w: &mut Writer<'_>, mode: UidMode) {
+pub(crate) fn uid_prefix(w: &mut Writer<'_>, mode: UidMode) {
     if mode == UidMode::Uid {
         w.str("UID ");
     }
@@ -274,135 +273,6 @@ fn append_message(w: &mut Writer<'_>, m: &AppendMessage) {
     w.literal(&m.data, m.encoding);
 }
 
-fn search_returns(w: &mut Writer<'_>, returns: &Option<Vec<SearchReturn>>) {
-    if let Some(returns) = returns {
-        w.str(" RETURN ");
-        name_list(w, returns.iter().map(|r| search_return_name(*r)));
-    }
-}
-
-fn search_command(w: &mut Writer<'_>, s: &Search) {
-    uid_prefix(w, s.mode);
-    w.str("SEARCH");
-    search_returns(w, &s.returns);
-    if let Some(charset) = &s.charset {
-        w.str(" CHARSET ");
-        w.atom(charset);
-    }
-    for key in &s.criteria {
-        w.sp();
-        search_key(w, key);
-    }
-}
-
-fn search_key(w: &mut Writer<'_>, key: &SearchKey) {
-    use SearchKey as K;
-    match key {
-        K::All => w.str("ALL"),
-        K::Answered => w.str("ANSWERED"),
-        K::Bcc(s) => named_string(w, "BCC", s),
-        K::Before(d) => named_date(w, "BEFORE", d),
-        K::Body(s) => named_string(w, "BODY", s),
-        K::Cc(s) => named_string(w, "CC", s),
-        K::Deleted => w.str("DELETED"),
-        K::Draft => w.str("DRAFT"),
-        K::Flagged => w.str("FLAGGED"),
-        K::From(s) => named_string(w, "FROM", s),
-        K::Header(field, value) => {
-            named_string(w, "HEADER", field);
-            w.sp();
-            w.astring(value.as_bytes());
-        }
-        K::Keyword(k) => {
-            w.str("KEYWORD ");
-            w.atom(k);
-        }
-        K::Larger(n) => named_number(w, "LARGER", n),
-        K::New => w.str("NEW"),
-        K::Not(inner) => {
-            w.str("NOT ");
-            search_key(w, inner);
-        }
-        K::Old => w.str("OLD"),
-        K::On(d) => named_date(w, "ON", d),
-        K::Or(a, b) => {
-            w.str("OR ");
-            search_key(w, a);
-            w.sp();
-            search_key(w, b);
-        }
-        K::Recent => w.str("RECENT"),
-        K::Seen => w.str("SEEN"),
-        K::SentBefore(d) => named_date(w, "SENTBEFORE", d),
-        K::SentOn(d) => named_date(w, "SENTON", d),
-        K::SentSince(d) => named_date(w, "SENTSINCE", d),
-        K::Since(d) => named_date(w, "SINCE", d),
-        K::Smaller(n) => named_number(w, "SMALLER", n),
-        K::Subject(s) => named_string(w, "SUBJECT", s),
-        K::Text(s) => named_string(w, "TEXT", s),
-        K::To(s) => named_string(w, "TO", s),
-        K::Uid(set) => {
-            w.str("UID ");
-            sequence_set(w, set);
-        }
-        K::Unanswered => w.str("UNANSWERED"),
-        K::Undeleted => w.str("UNDELETED"),
-        K::Undraft => w.str("UNDRAFT"),
-        K::Unflagged => w.str("UNFLAGGED"),
-        K::Unkeyword(k) => {
-            w.str("UNKEYWORD ");
-            w.atom(k);
-        }
-        K::Unseen => w.str("UNSEEN"),
-        K::SequenceSet(set) => sequence_set(w, set),
-        K::And(keys) => {
-            w.byte(b'(');
-            for (i, k) in keys.iter().enumerate() {
-                if i > 0 {
-                    w.sp();
-                }
-                search_key(w, k);
-            }
-            w.byte(b')');
-        }
-        K::ModSeq { entry, modseq } => {
-            w.str("MODSEQ ");
-            if let Some((name, kind)) = entry {
-                // `entry-name` is always a quoted string in RFC 7162.
-                w.quoted(name.as_bytes());
-                w.sp();
-                w.str(match kind {
-                    EntryType::Private => "priv",
-                    EntryType::Shared => "shared",
-                    EntryType::All => "all",
-                });
-                w.sp();
-            }
-            w.num(modseq);
-        }
-        K::Older(n) => named_number(w, "OLDER", n),
-        K::Younger(n) => named_number(w, "YOUNGER", n),
-    }
-}
-
-fn named_string(w: &mut Writer<'_>, name: &str, value: &str) {
-    w.str(name);
-    w.sp();
-    w.astring(value.as_bytes());
-}
-
-fn named_date(w: &mut Writer<'_>, name: &str, d: &crate::types::Date) {
-    w.str(name);
-    w.sp();
-    date(w, d);
-}
-
-fn named_number(w: &mut Writer<'_>, name: &str, n: &u32) {
-    w.str(name);
-    w.sp();
-    w.num(n);
-}
-
 fn fetch_command(w: &mut Writer<'_>, f: &Fetch) {
     uid_prefix(w, f.mode);
     w.str("FETCH ");
@@ -507,48 +377,4 @@ fn store_command(w: &mut Writer<'_>, s: &Store) {
     }
     w.sp();
     flag_list(w, &s.flags);
-}
-
-fn sort_command(w: &mut Writer<'_>, s: &Sort) {
-    uid_prefix(w, s.mode);
-    w.str("SORT");
-    search_returns(w, &s.returns);
-    w.raw(b" (");
-    for (i, c) in s.criteria.iter().enumerate() {
-        if i > 0 {
-            w.sp();
-        }
-        if c.reverse {
-            w.str("REVERSE ");
-        }
-        w.str(match c.key {
-            SortKey::Arrival => "ARRIVAL",
-            SortKey::Cc => "CC",
-            SortKey::Date => "DATE",
-            SortKey::From => "FROM",
-            SortKey::Size => "SIZE",
-            SortKey::Subject => "SUBJECT",
-            SortKey::To => "TO",
-            SortKey::DisplayFrom => "DISPLAYFROM",
-            SortKey::DisplayTo => "DISPLAYTO",
-        });
-    }
-    w.raw(b") ");
-    w.atom(&s.charset);
-    for key in &s.search {
-        w.sp();
-        search_key(w, key);
-    }
-}
-
-fn thread_command(w: &mut Writer<'_>, t: &Thread) {
-    uid_prefix(w, t.mode);
-    w.str("THREAD ");
-    w.atom(&t.algorithm);
-    w.sp();
-    w.atom(&t.charset);
-    for key in &t.search {
-        w.sp();
-        search_key(w, key);
-    }
 }

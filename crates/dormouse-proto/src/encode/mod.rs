@@ -7,6 +7,7 @@
 mod command;
 mod fetch;
 mod response;
+mod search;
 mod strings;
 mod values;
 

@@ -276,10 +276,7 @@ mod tests {
     #[test]
     fn nz_number_rejects_zero() {
         let mut c = Cursor::new(b"0", 8);
-        assert!(matches!(
-            c.nz_number(),
-            Err(DecodeErrorKind::Syntax { .. })
-        ));
+        assert!(matches!(c.nz_number(), Err(DecodeErrorKind::Syntax { .. })));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use super::command;
 use super::error::{DecodeError, DecodeErrorKind, Recovery};
 use super::framing::{AnnounceTracker, Announcement, Sync, is_append, tag_of_partial};
 use super::{Limits, LiteralPolicy};
-use crate::types::Command;
+use crate::types::{Command, LiteralKind};
 
 /// RFC 7888 §4: with LITERAL- only literals up to this size may be
 /// non-synchronising.
@@ -271,7 +271,8 @@ impl CommandDecoder {
         let State::Framing(frame) = &mut self.state else {
             return None;
         };
-        let limit = if is_append(&self.buf) {
+        let append = is_append(&self.buf);
+        let limit = if append {
             self.limits.max_append_literal
         } else {
             self.limits.max_literal
@@ -281,6 +282,10 @@ impl CommandDecoder {
             .and_then(|n| usize::try_from(n).ok())
             .and_then(|n| n.checked_add(lf + 1));
         let rejection = match (announced.size, data_end) {
+            // Refused before the client sends it rather than after.
+            _ if announced.kind == LiteralKind::Binary && !append => {
+                Some(DecodeErrorKind::Literal8NotAllowed)
+            }
             (None, _) => Some(DecodeErrorKind::LiteralSizeOverflow),
             (Some(size), _) if size > u64::from(limit) => {
                 Some(DecodeErrorKind::LiteralTooBig { size, limit })
@@ -370,10 +375,12 @@ fn discard(buf: &mut Vec<u8>, d: &mut Discard) -> DiscardStep {
             Some(Announcement {
                 sync: Sync::NonSync,
                 size: Some(size),
+                ..
             }) => d.literal_left = size,
             Some(Announcement {
                 sync: Sync::NonSync,
                 size: None,
+                ..
             }) => {
                 return DiscardStep::Finished(Some(DecodeError {
                     tag: None,

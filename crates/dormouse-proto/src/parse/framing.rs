@@ -2,7 +2,7 @@
 //! line end in a literal announcement (`{n}`, `{n+}`, `~{n}`), what is the
 //! tag, is this an APPEND. None of it parses arguments.
 
-use crate::types::Tag;
+use crate::types::{LiteralKind, Tag};
 
 /// Whether the client waits for `+` before sending the literal data.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -17,6 +17,8 @@ pub(crate) struct Announcement {
     /// `None` when the digits do not fit in u64.
     pub size: Option<u64>,
     pub sync: Sync,
+    /// `~{n}` (literal8) or `{n}`.
+    pub kind: LiteralKind,
 }
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -26,28 +28,24 @@ enum TrackState {
     Digits {
         any: bool,
         size: Option<u64>,
+        kind: LiteralKind,
     },
     Plus {
         size: Option<u64>,
+        kind: LiteralKind,
     },
-    Closed {
-        size: Option<u64>,
-        sync: Sync,
-    },
-    ClosedCr {
-        size: Option<u64>,
-        sync: Sync,
-    },
+    Closed(Announcement),
+    ClosedCr(Announcement),
 }
 
 /// Recognises a literal announcement at the end of a line, one byte at a
 /// time, in constant memory however many digits the size has. The decoder
 /// uses it both on buffered lines and on lines it discards unbuffered.
-/// `~` before `{` (literal8) frames like any literal; the parser decides
-/// where literal8 is allowed.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct AnnounceTracker {
     state: TrackState,
+    /// The previous byte was `~`, so a `{` now opens a literal8.
+    after_tilde: bool,
 }
 
 impl AnnounceTracker {
@@ -58,35 +56,57 @@ impl AnnounceTracker {
             (_, b'{') => Digits {
                 any: false,
                 size: Some(0),
+                kind: if self.after_tilde {
+                    LiteralKind::Binary
+                } else {
+                    LiteralKind::Text
+                },
             },
-            (Digits { size, .. }, b'0'..=b'9') => Digits {
+            (Digits { size, kind, .. }, b'0'..=b'9') => Digits {
                 any: true,
                 size: size
                     .and_then(|s| s.checked_mul(10))
                     .and_then(|s| s.checked_add(u64::from(b - b'0'))),
+                kind,
             },
-            (Digits { any: true, size }, b'+') => Plus { size },
-            (Digits { any: true, size }, b'}') => Closed {
+            (
+                Digits {
+                    any: true,
+                    size,
+                    kind,
+                },
+                b'+',
+            ) => Plus { size, kind },
+            (
+                Digits {
+                    any: true,
+                    size,
+                    kind,
+                },
+                b'}',
+            ) => Closed(Announcement {
                 size,
                 sync: Sync::Sync,
-            },
-            (Plus { size }, b'}') => Closed {
+                kind,
+            }),
+            (Plus { size, kind }, b'}') => Closed(Announcement {
                 size,
                 sync: Sync::NonSync,
-            },
-            (Closed { size, sync }, b'\r') => ClosedCr { size, sync },
+                kind,
+            }),
+            (Closed(a), b'\r') => ClosedCr(a),
             _ => Plain,
         };
+        self.after_tilde = b == b'~';
     }
 
     /// Called at the LF: the announcement the line ended with, if any.
     /// Resets the tracker for the next line.
     pub(crate) fn end_line(&mut self) -> Option<Announcement> {
         let state = std::mem::take(&mut self.state);
+        self.after_tilde = false;
         match state {
-            TrackState::Closed { size, sync } | TrackState::ClosedCr { size, sync } => {
-                Some(Announcement { size, sync })
-            }
+            TrackState::Closed(a) | TrackState::ClosedCr(a) => Some(a),
             _ => None,
         }
     }
@@ -148,9 +168,9 @@ pub(crate) fn is_append(buf: &[u8]) -> bool {
         .split(|&b| matches!(b, b' ' | b'\r' | b'\n' | b'{'))
         .skip(1);
     match words.next() {
-        Some(w) if w.eq_ignore_ascii_case(b"UID") => {
-            words.next().is_some_and(|w| w.eq_ignore_ascii_case(b"APPEND"))
-        }
+        Some(w) if w.eq_ignore_ascii_case(b"UID") => words
+            .next()
+            .is_some_and(|w| w.eq_ignore_ascii_case(b"APPEND")),
         Some(w) => w.eq_ignore_ascii_case(b"APPEND"),
         None => false,
     }
@@ -166,27 +186,50 @@ mod tests {
             Some(Announcement {
                 size: Some(n),
                 sync: Sync::Sync,
+                kind: LiteralKind::Text,
             })
         };
         assert_eq!(announcement(b"a LOGIN {5}"), sync(5));
         assert_eq!(announcement(b"a LOGIN {5}\r"), sync(5));
-        assert_eq!(announcement(b"a APPEND x ~{0}\r"), sync(0));
+        assert_eq!(announcement(b"a LOGIN ~ {5}\r"), sync(5));
+        assert_eq!(
+            announcement(b"a APPEND x ~{0}\r"),
+            Some(Announcement {
+                size: Some(0),
+                sync: Sync::Sync,
+                kind: LiteralKind::Binary
+            })
+        );
         assert_eq!(
             announcement(b"a LOGIN {12+}\r"),
             Some(Announcement {
                 size: Some(12),
-                sync: Sync::NonSync
+                sync: Sync::NonSync,
+                kind: LiteralKind::Text
             })
         );
         assert_eq!(
             announcement(b"a {99999999999999999999999999}"),
             Some(Announcement {
                 size: None,
-                sync: Sync::Sync
+                sync: Sync::Sync,
+                kind: LiteralKind::Text
             })
         );
-        for none in [&b"a {}"[..], b"a {+}", b"a {5} ", b"a {5}\r\r", b"a \"{5}\"", b"a {5x}"] {
-            assert_eq!(announcement(none), None, "{}", String::from_utf8_lossy(none));
+        for none in [
+            &b"a {}"[..],
+            b"a {+}",
+            b"a {5} ",
+            b"a {5}\r\r",
+            b"a \"{5}\"",
+            b"a {5x}",
+        ] {
+            assert_eq!(
+                announcement(none),
+                None,
+                "{}",
+                String::from_utf8_lossy(none)
+            );
         }
     }
 

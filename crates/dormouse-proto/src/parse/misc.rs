@@ -22,10 +22,7 @@ pub(super) fn id(c: &mut Cursor) -> PResult<CommandBody> {
     let pairs = c.paren_list_or_empty(|c| {
         let field = c.string_utf8("an ID field name")?;
         c.sp()?;
-        let value = c
-            .nstring()?
-            .map(|v| utf8(v, "an ID value"))
-            .transpose()?;
+        let value = c.nstring()?.map(|v| utf8(v, "an ID value")).transpose()?;
         Ok((field, value))
     })?;
     Ok(CommandBody::Id(Some(pairs)))
@@ -82,7 +79,9 @@ pub(super) fn enable(c: &mut Cursor) -> PResult<CommandBody> {
 }
 
 /// RFC 6154 special-use attributes, in their registered spelling.
-const SPECIAL_USE: [&str; 7] = ["All", "Archive", "Drafts", "Flagged", "Junk", "Sent", "Trash"];
+const SPECIAL_USE: [&str; 7] = [
+    "All", "Archive", "Drafts", "Flagged", "Junk", "Sent", "Trash",
+];
 
 /// `CREATE SP mailbox [SP "(" "USE" SP "(" [use-attr *(SP use-attr)] ")"
 /// ")"]`. Known attributes are returned in their registered spelling,

@@ -11,7 +11,7 @@ const MONTHS: [&[u8; 3]; 12] = [
 ];
 
 fn days_in_month(year: u16, month: u8) -> u8 {
-    let leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+    let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
     match month {
         2 if leap => 29,
         2 => 28,
@@ -232,7 +232,13 @@ mod tests {
                 day: 29
             }
         );
-        for bad in [&b"29-Feb-2023"[..], b"0-Jan-2020", b"32-Jan-2020", b"1-Foo-2020", b"1-Jan-20"] {
+        for bad in [
+            &b"29-Feb-2023"[..],
+            b"0-Jan-2020",
+            b"32-Jan-2020",
+            b"1-Foo-2020",
+            b"1-Jan-20",
+        ] {
             let mut c = Cursor::new(bad, 8);
             assert!(c.date().is_err(), "{}", String::from_utf8_lossy(bad));
         }

@@ -7,4 +7,5 @@ mod errors;
 mod proptests;
 mod regressions;
 mod rfc_examples;
+mod roundtrip;
 mod support;

@@ -36,7 +36,8 @@ impl TestServer {
     pub async fn start_with(extra: &str) -> TestServer {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::write(dir.path().join("users"), USERS).expect("users file");
-        let toml = format!("[auth]\nfailure_delay = \"10ms\"\nmax_failure_delay = \"50ms\"\n{extra}");
+        let toml =
+            format!("[auth]\nfailure_delay = \"10ms\"\nmax_failure_delay = \"50ms\"\n{extra}");
         let config = config_for(dir.path(), &toml);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await
@@ -123,7 +124,10 @@ impl Client {
         let mut lines = Vec::new();
         loop {
             let line = self.line().await;
-            assert!(!line.is_empty(), "connection closed before {tag} completed: {lines:?}");
+            assert!(
+                !line.is_empty(),
+                "connection closed before {tag} completed: {lines:?}"
+            );
             let done = line.starts_with(&format!("{tag} "));
             lines.push(line);
             if done {

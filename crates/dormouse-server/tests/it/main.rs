@@ -5,4 +5,5 @@ mod harness;
 mod malformed;
 mod pipelining;
 mod shutdown;
+mod timeouts;
 mod transcript;

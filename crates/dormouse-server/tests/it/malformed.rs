@@ -14,7 +14,10 @@ async fn four_gigabyte_literal_is_refused_without_reading_it() {
     // The server never sent a continuation, so the client sends no data,
     // and the connection still works.
     let reply = c.command("a2", "NOOP").await;
-    assert_eq!(reply.last().map(String::as_str), Some("a2 OK NOOP completed\r\n"));
+    assert_eq!(
+        reply.last().map(String::as_str),
+        Some("a2 OK NOOP completed\r\n")
+    );
 
     c.send(b"a3 APPEND INBOX {4294967296}\r\n").await;
     let line = c.line().await;
@@ -34,7 +37,10 @@ async fn overlong_line_gets_bad_and_connection_survives() {
     long.extend_from_slice(b"\r\n");
     c.send(&long).await;
     let line = c.line().await;
-    assert!(line.starts_with("x1 BAD ") || line.starts_with("* BAD "), "{line:?}");
+    assert!(
+        line.starts_with("x1 BAD ") || line.starts_with("* BAD "),
+        "{line:?}"
+    );
     let reply = c.command("x2", "NOOP").await;
     assert!(reply.last().is_some_and(|l| l.starts_with("x2 OK")));
     server.stop().await;
@@ -78,7 +84,11 @@ async fn garbage_gets_bad_not_a_crash() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn abrupt_disconnects_do_not_disturb_others() {
     let server = TestServer::start().await;
-    for input in [&b"a LOGIN alice {10}\r\n"[..], b"a LOGI", b"a APPEND INBOX {5+}\r\nab"] {
+    for input in [
+        &b"a LOGIN alice {10}\r\n"[..],
+        b"a LOGI",
+        b"a APPEND INBOX {5+}\r\nab",
+    ] {
         let mut c = server.connect().await;
         c.line().await;
         c.send(input).await;

@@ -1,0 +1,2 @@
+//! scratch
+pub use mail_parser;

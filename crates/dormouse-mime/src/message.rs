@@ -1,0 +1,195 @@
+//! `Message`: one parsed message and every accessor FETCH, SEARCH and SORT
+//! need. Parsing never fails; malformed mail still yields a structure.
+
+use std::num::NonZeroU32;
+
+use dormouse_proto::{Address, BodyStructure, Date, DateTime, Envelope, Section};
+use mail_parser::{MessageParser, PartType};
+
+use crate::binary::{self, BinaryError};
+use crate::mime_fields::DefaultType;
+use crate::section::{self, Target};
+use crate::structure::{self, Extensible};
+use crate::tree::Part;
+use crate::{date, envelope, header, sort, text};
+
+/// A parsed view of one raw RFC 5322 message. Cheap enough to build once
+/// per message per command; it borrows the raw bytes.
+pub struct Message<'a> {
+    raw: &'a [u8],
+    /// `None` when mail-parser found neither a header nor a body (empty
+    /// input, or lines that are neither header fields nor a blank line). The
+    /// whole input is then treated as a header with an empty body.
+    parsed: Option<mail_parser::Message<'a>>,
+}
+
+/// Which address header a sort key comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AddressField {
+    From,
+    To,
+    Cc,
+}
+
+impl<'a> Message<'a> {
+    pub fn parse(raw: &'a [u8]) -> Message<'a> {
+        Message {
+            raw,
+            parsed: MessageParser::default().parse(raw),
+        }
+    }
+
+    /// The raw bytes this view was built from.
+    pub fn raw(&self) -> &'a [u8] {
+        self.raw
+    }
+
+    fn root(&self) -> Option<Part<'_, 'a>> {
+        self.parsed.as_ref().and_then(|m| Part::root(m, 0))
+    }
+
+    /// The top-level header block, blank line included.
+    fn header_block(&self) -> &[u8] {
+        match self.root() {
+            Some(root) => root.header_bytes(),
+            None => self.raw,
+        }
+    }
+
+    pub fn envelope(&self) -> Envelope {
+        envelope::from_header(self.header_block())
+    }
+
+    pub fn body_structure(&self, extensible: Extensible) -> BodyStructure {
+        match self.root() {
+            Some(root) => structure::of_part(root, DefaultType::TextPlain, extensible),
+            None => empty_structure(extensible),
+        }
+    }
+
+    /// BODY[section] contents, or `None` when the section names a part that
+    /// does not exist (or HEADER/TEXT of a part that is not a message).
+    /// RFC 9051 §6.4.5 leaves the answer for such a section to the server;
+    /// the caller sends NIL, which is what Dovecot and Cyrus send.
+    pub fn section(&self, section: &Section) -> Option<Vec<u8>> {
+        match self.root() {
+            Some(root) => section::contents(root, self.raw, section),
+            None => headerless_section(self.raw, section),
+        }
+    }
+
+    /// RFC 3516 BINARY[part]: the part's body, transfer-decoded.
+    pub fn binary(&self, part: &[NonZeroU32]) -> Result<Vec<u8>, BinaryError> {
+        let path: Vec<u32> = part.iter().map(|n| n.get()).collect();
+        match self.root() {
+            Some(root) => {
+                let target = section::resolve(root, &path).ok_or(BinaryError::NoSuchPart)?;
+                binary::decode(target, self.raw)
+            }
+            None if path.is_empty() => Ok(self.raw.to_vec()),
+            None => Err(BinaryError::NoSuchPart),
+        }
+    }
+
+    /// RFC 3516 BINARY.SIZE[part]: the length `binary` would return.
+    pub fn binary_size(&self, part: &[NonZeroU32]) -> Result<u64, BinaryError> {
+        let size = self.binary(part)?.len();
+        Ok(u64::try_from(size).unwrap_or(u64::MAX))
+    }
+
+    /// Every value of a top-level header field, decoded (RFC 2047
+    /// encoded-words and their charsets), in message order.
+    pub fn header_text(&self, field: &str) -> Vec<String> {
+        header::fields(self.header_block())
+            .filter(|f| f.is(field))
+            .map(|f| text::decode_header_value(f.value))
+            .collect()
+    }
+
+    /// The decoded text of all text/* parts, nested messages included; HTML
+    /// is reduced to its text.
+    pub fn body_text(&self) -> String {
+        self.root().map(text::body_text).unwrap_or_default()
+    }
+
+    /// The date of the Date: header in its own zone (for SENTBEFORE etc.).
+    pub fn sent_date(&self) -> Option<Date> {
+        self.sent_date_time().map(|dt| dt.date)
+    }
+
+    /// The full Date: header, for SORT DATE.
+    pub fn sent_date_time(&self) -> Option<DateTime> {
+        date::sent(self.header_block())
+    }
+
+    /// RFC 5256 base subject of the decoded Subject: header.
+    pub fn sort_subject(&self) -> String {
+        let subject = self.header_text("Subject").pop().unwrap_or_default();
+        sort::base_subject(&subject)
+    }
+
+    /// RFC 5256: the mailbox (local part) of the first address of From, To
+    /// or Cc, as SORT FROM/TO/CC compare it. Group markers are skipped.
+    pub fn sort_mailbox(&self, field: AddressField) -> Option<String> {
+        let env = self.envelope();
+        let list: &[Address] = match field {
+            AddressField::From => &env.from,
+            AddressField::To => &env.to,
+            AddressField::Cc => &env.cc,
+        };
+        list.iter()
+            .find(|a| a.host.is_some())
+            .and_then(|a| a.mailbox.as_deref())
+            .map(|m| String::from_utf8_lossy(m).into_owned())
+    }
+}
+
+impl Drop for Message<'_> {
+    /// mail-parser nests encapsulated messages by value, and its drop glue
+    /// recurses once per level; a message nested a few thousand deep would
+    /// overflow the stack. Taking them apart level by level keeps dropping
+    /// flat.
+    fn drop(&mut self) {
+        let mut pending: Vec<mail_parser::Message<'_>> = self.parsed.take().into_iter().collect();
+        while let Some(mut msg) = pending.pop() {
+            for part in &mut msg.parts {
+                if matches!(part.body, PartType::Message(_)) {
+                    let body = std::mem::replace(&mut part.body, PartType::Multipart(Vec::new()));
+                    if let PartType::Message(inner) = body {
+                        pending.push(inner);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// BODYSTRUCTURE of input mail-parser found nothing in: an empty text/plain.
+fn empty_structure(extensible: Extensible) -> BodyStructure {
+    let empty = Message {
+        raw: b"\r\n",
+        parsed: MessageParser::default().parse(b"\r\n"),
+    };
+    match empty.root() {
+        Some(root) => structure::of_part(root, DefaultType::TextPlain, extensible),
+        None => BodyStructure::Multi {
+            parts: Vec::new(),
+            subtype: String::new(),
+            extension: None,
+        },
+    }
+}
+
+/// Sections of input that is all header and no body.
+fn headerless_section(raw: &[u8], section: &Section) -> Option<Vec<u8>> {
+    use dormouse_proto::SectionText;
+    match (section.part.as_slice(), &section.text) {
+        ([], None) => Some(raw.to_vec()),
+        ([], Some(SectionText::Text)) => Some(Vec::new()),
+        ([], Some(SectionText::Header)) => Some(raw.to_vec()),
+        ([], Some(_)) => None,
+        ([one], None) if one.get() == 1 => Some(Vec::new()),
+        ([one], Some(SectionText::Mime)) if one.get() == 1 => Some(raw.to_vec()),
+        _ => None,
+    }
+}
