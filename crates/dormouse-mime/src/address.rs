@@ -68,7 +68,9 @@ fn tokenize(value: &[u8]) -> Vec<Token> {
                 {
                     i += 1;
                 }
-                tokens.push(Token::Word(value.get(start..i).unwrap_or_default().to_vec()));
+                tokens.push(Token::Word(
+                    value.get(start..i).unwrap_or_default().to_vec(),
+                ));
             }
         }
     }
@@ -254,9 +256,7 @@ fn joined(run: &[Token]) -> Vec<u8> {
     let mut out = Vec::new();
     for token in run {
         match token {
-            Token::Word(w) | Token::Quoted(w) | Token::DomainLiteral(w) => {
-                out.extend_from_slice(w)
-            }
+            Token::Word(w) | Token::Quoted(w) | Token::DomainLiteral(w) => out.extend_from_slice(w),
             Token::Special(b) if *b != b'@' => out.push(*b),
             _ => {}
         }

@@ -32,7 +32,7 @@ pub(crate) fn decode(target: Target<'_, '_>, raw: &[u8]) -> Result<Vec<u8>, Bina
     }
 }
 
-fn decode_part(part: Part<'_, '_>) -> Result<Vec<u8>, BinaryError> {
+pub(crate) fn decode_part(part: Part<'_, '_>) -> Result<Vec<u8>, BinaryError> {
     let body = part.body_bytes();
     let encoding = mime_fields::transfer_encoding(&part);
     match encoding.as_deref() {

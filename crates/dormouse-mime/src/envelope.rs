@@ -31,7 +31,9 @@ pub(crate) fn from_header(block: &[u8]) -> Envelope {
         }
     }
     // RFC 9051 §7.5.2: an absent or empty Sender / Reply-To takes From.
-    env.sender = sender.filter(|s| !s.is_empty()).unwrap_or_else(|| env.from.clone());
+    env.sender = sender
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| env.from.clone());
     env.reply_to = reply_to
         .filter(|r| !r.is_empty())
         .unwrap_or_else(|| env.from.clone());

@@ -2,13 +2,14 @@
 //! need. Parsing never fails; malformed mail still yields a structure.
 
 use std::num::NonZeroU32;
+use std::sync::OnceLock;
 
 use dormouse_proto::{Address, BodyStructure, Date, DateTime, Envelope, Section};
-use mail_parser::{MessageParser, PartType};
+use mail_parser::{HeaderName, MessageParser, PartType};
 
 use crate::binary::{self, BinaryError};
 use crate::mime_fields::DefaultType;
-use crate::section::{self, Target};
+use crate::section;
 use crate::structure::{self, Extensible};
 use crate::tree::Part;
 use crate::{date, envelope, header, sort, text};
@@ -35,7 +36,7 @@ impl<'a> Message<'a> {
     pub fn parse(raw: &'a [u8]) -> Message<'a> {
         Message {
             raw,
-            parsed: MessageParser::default().parse(raw),
+            parsed: parser().parse(raw),
         }
     }
 
@@ -63,7 +64,7 @@ impl<'a> Message<'a> {
     pub fn body_structure(&self, extensible: Extensible) -> BodyStructure {
         match self.root() {
             Some(root) => structure::of_part(root, DefaultType::TextPlain, extensible),
-            None => empty_structure(extensible),
+            None => structure::empty_text(extensible),
         }
     }
 
@@ -74,7 +75,7 @@ impl<'a> Message<'a> {
     pub fn section(&self, section: &Section) -> Option<Vec<u8>> {
         match self.root() {
             Some(root) => section::contents(root, self.raw, section),
-            None => headerless_section(self.raw, section),
+            None => section::headerless(self.raw, section),
         }
     }
 
@@ -144,6 +145,22 @@ impl<'a> Message<'a> {
     }
 }
 
+/// mail-parser configured for structure only. Content-Transfer-Encoding is
+/// hidden from it, so it never decodes bodies: decoding happens here, on
+/// demand (BINARY, SEARCH). That also stops it from decoding a base64
+/// message/rfc822 and parsing the result in a recursive pass whose depth
+/// the input controls (a few hundred kilobytes of nesting overflowed a
+/// 2 MiB stack). Other fields are kept raw; this crate reads them itself.
+fn parser() -> &'static MessageParser {
+    static PARSER: OnceLock<MessageParser> = OnceLock::new();
+    PARSER.get_or_init(|| {
+        MessageParser::new()
+            .header_content_type(HeaderName::ContentType)
+            .header_content_type(HeaderName::ContentDisposition)
+            .ignore_header(HeaderName::ContentTransferEncoding)
+    })
+}
+
 impl Drop for Message<'_> {
     /// mail-parser nests encapsulated messages by value, and its drop glue
     /// recurses once per level; a message nested a few thousand deep would
@@ -161,35 +178,5 @@ impl Drop for Message<'_> {
                 }
             }
         }
-    }
-}
-
-/// BODYSTRUCTURE of input mail-parser found nothing in: an empty text/plain.
-fn empty_structure(extensible: Extensible) -> BodyStructure {
-    let empty = Message {
-        raw: b"\r\n",
-        parsed: MessageParser::default().parse(b"\r\n"),
-    };
-    match empty.root() {
-        Some(root) => structure::of_part(root, DefaultType::TextPlain, extensible),
-        None => BodyStructure::Multi {
-            parts: Vec::new(),
-            subtype: String::new(),
-            extension: None,
-        },
-    }
-}
-
-/// Sections of input that is all header and no body.
-fn headerless_section(raw: &[u8], section: &Section) -> Option<Vec<u8>> {
-    use dormouse_proto::SectionText;
-    match (section.part.as_slice(), &section.text) {
-        ([], None) => Some(raw.to_vec()),
-        ([], Some(SectionText::Text)) => Some(Vec::new()),
-        ([], Some(SectionText::Header)) => Some(raw.to_vec()),
-        ([], Some(_)) => None,
-        ([one], None) if one.get() == 1 => Some(Vec::new()),
-        ([one], Some(SectionText::Mime)) if one.get() == 1 => Some(raw.to_vec()),
-        _ => None,
     }
 }

@@ -16,6 +16,16 @@ pub(crate) enum DefaultType {
     MessageRfc822,
 }
 
+/// RFC 2046 §5.1.5: inside multipart/digest a part without Content-Type is
+/// a message/rfc822.
+pub(crate) fn child_default(parent: &ContentType) -> DefaultType {
+    if parent.is("multipart", "digest") {
+        DefaultType::MessageRfc822
+    } else {
+        DefaultType::TextPlain
+    }
+}
+
 /// A parsed Content-Type: lower-case type and subtype, parameters with
 /// lower-case names and decoded values.
 pub(crate) struct ContentType {

@@ -50,30 +50,42 @@ pub(crate) fn contents(root: Part<'_, '_>, raw: &[u8], section: &Section) -> Opt
     match (&section.text, target) {
         (None, Target::Message(_)) => Some(raw.to_vec()),
         (None, Target::Part(part)) => Some(part.body_bytes().to_vec()),
-        (Some(SectionText::Mime), Target::Part(part)) => {
-            Some(part.header_bytes().to_vec())
-        }
+        (Some(SectionText::Mime), Target::Part(part)) => Some(part.header_bytes().to_vec()),
         (Some(SectionText::Mime), Target::Message(_)) => None,
-        (Some(text), Target::Message(msg)) => Some(message_text(msg, text)),
+        (Some(text), Target::Message(msg)) => {
+            Some(message_text(msg.header_bytes(), msg.body_bytes(), text))
+        }
         (Some(text), Target::Part(part)) => {
             // HEADER / TEXT after a part number need a message/rfc822 part.
             match part.content() {
-                Content::Message(inner) => Some(message_text(inner, text)),
+                Content::Message(inner) => {
+                    Some(message_text(inner.header_bytes(), inner.body_bytes(), text))
+                }
                 _ => None,
             }
         }
     }
 }
 
-fn message_text(msg: Part<'_, '_>, text: &SectionText) -> Vec<u8> {
-    let block = msg.header_bytes();
+/// Sections of input in which mail-parser found nothing: all of it is
+/// treated as a header, and the body as empty.
+pub(crate) fn headerless(raw: &[u8], section: &Section) -> Option<Vec<u8>> {
+    match (section.part.as_slice(), &section.text) {
+        ([], None) => Some(raw.to_vec()),
+        ([], Some(SectionText::Mime)) => None,
+        ([], Some(text)) => Some(message_text(raw, &[], text)),
+        ([one], None) if one.get() == 1 => Some(Vec::new()),
+        ([one], Some(SectionText::Mime)) if one.get() == 1 => Some(raw.to_vec()),
+        _ => None,
+    }
+}
+
+fn message_text(block: &[u8], body: &[u8], text: &SectionText) -> Vec<u8> {
     match text {
         SectionText::Header | SectionText::Mime => block.to_vec(),
-        SectionText::Text => msg.body_bytes().to_vec(),
+        SectionText::Text => body.to_vec(),
         SectionText::HeaderFields(names) => filtered(block, |f| names.iter().any(|n| f.is(n))),
-        SectionText::HeaderFieldsNot(names) => {
-            filtered(block, |f| !names.iter().any(|n| f.is(n)))
-        }
+        SectionText::HeaderFieldsNot(names) => filtered(block, |f| !names.iter().any(|n| f.is(n))),
     }
 }
 

@@ -25,11 +25,7 @@ pub(crate) fn of_part(part: Part<'_, '_>, default: DefaultType, ext: Extensible)
     let ct = mime_fields::content_type(&part, default);
     match part.content() {
         Content::Multi(ids) => {
-            let child_default = if ct.subtype.as_deref() == Some("digest") {
-                DefaultType::MessageRfc822
-            } else {
-                DefaultType::TextPlain
-            };
+            let child_default = mime_fields::child_default(&ct);
             let mut parts: Vec<BodyStructure> = ids
                 .iter()
                 .filter_map(|&id| part.child(id))
@@ -38,7 +34,7 @@ pub(crate) fn of_part(part: Part<'_, '_>, default: DefaultType, ext: Extensible)
             if parts.is_empty() {
                 // The grammar needs at least one part; Dovecot writes an
                 // empty text/plain one.
-                parts.push(empty_text());
+                parts.push(empty_text(ext));
             }
             let extension = (ext == Extensible::Yes).then(|| MultiPartExtension {
                 params: params(&ct.params),
@@ -85,7 +81,7 @@ fn single(
             ),
             // mail-parser could not parse it (or the nesting cap hit):
             // still the form message/rfc822 requires.
-            _ => (Envelope::default(), empty_text()),
+            _ => (Envelope::default(), empty_text(ext)),
         };
         SinglePartKind::Message {
             envelope: Box::new(envelope),
@@ -100,9 +96,10 @@ fn single(
     } else {
         SinglePartKind::Basic
     };
-    let subtype = ct.subtype.clone().unwrap_or_else(|| {
-        if ct.ty == "text" { "plain" } else { "unknown" }.to_string()
-    });
+    let subtype = ct
+        .subtype
+        .clone()
+        .unwrap_or_else(|| if ct.ty == "text" { "plain" } else { "unknown" }.to_string());
     let extension = (ext == Extensible::Yes).then(|| SinglePartExtension {
         md5: mime_fields::raw(&part, "Content-MD5"),
         disposition: disposition(&part),
@@ -126,8 +123,9 @@ fn single(
     }
 }
 
-/// `("TEXT" "PLAIN" ("CHARSET" "US-ASCII") NIL NIL "7BIT" 0 0)`
-fn empty_text() -> BodyStructure {
+/// `("TEXT" "PLAIN" ("CHARSET" "US-ASCII") NIL NIL "7BIT" 0 0)`, for a
+/// multipart without parts and a message/rfc822 that could not be parsed.
+pub(crate) fn empty_text(ext: Extensible) -> BodyStructure {
     BodyStructure::Single {
         body: SinglePart {
             media_type: "TEXT".into(),
@@ -139,7 +137,7 @@ fn empty_text() -> BodyStructure {
             size: 0,
             kind: SinglePartKind::Text { lines: 0 },
         },
-        extension: None,
+        extension: (ext == Extensible::Yes).then(SinglePartExtension::default),
     }
 }
 

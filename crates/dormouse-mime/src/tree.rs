@@ -4,6 +4,8 @@
 
 use mail_parser::{MessagePart, PartType};
 
+use crate::header;
+
 /// How deep the part tree is followed. Deeper parts are shown as opaque
 /// leaves. 100 is Dovecot's `max_nested_mime_parts`; it bounds recursion
 /// here and in the response encoder, whatever the message contains.
@@ -35,10 +37,6 @@ impl<'m, 'a> Part<'m, 'a> {
         msg.parts.first().map(|_| Part { msg, idx: 0, depth })
     }
 
-    pub(crate) fn depth(&self) -> u32 {
-        self.depth
-    }
-
     pub(crate) fn node(&self) -> Option<&'m MessagePart<'a>> {
         self.msg.parts.get(self.idx)
     }
@@ -56,8 +54,9 @@ impl<'m, 'a> Part<'m, 'a> {
 
     /// The body in its transfer encoding.
     pub(crate) fn body_bytes(&self) -> &'m [u8] {
-        self.node()
-            .map_or(&[][..], |n| slice(self.buffer(), n.offset_body, n.offset_end))
+        self.node().map_or(&[][..], |n| {
+            slice(self.buffer(), n.offset_body, n.offset_end)
+        })
     }
 
     pub(crate) fn headers(&self) -> &'m [mail_parser::Header<'a>] {
@@ -70,12 +69,25 @@ impl<'m, 'a> Part<'m, 'a> {
         }
         match self.node().map(|n| &n.body) {
             Some(PartType::Multipart(ids)) => Content::Multi(ids),
+            // An encoded message/rfc822 (not allowed by RFC 2046 §5.2.1, but
+            // seen) is parsed by mail-parser as if it were not encoded: see
+            // `Message::parse`. Its structure is meaningless, so it stays
+            // opaque.
+            Some(PartType::Message(_)) if self.is_transfer_encoded() => Content::Leaf,
             Some(PartType::Message(inner)) => match Part::root(inner, self.depth + 1) {
                 Some(root) => Content::Message(root),
                 None => Content::Leaf,
             },
             _ => Content::Leaf,
         }
+    }
+
+    /// Whether the body is base64 or quoted-printable.
+    pub(crate) fn is_transfer_encoded(&self) -> bool {
+        header::last_value(self.header_bytes(), "Content-Transfer-Encoding").is_some_and(|v| {
+            let v = header::trim(v);
+            v.eq_ignore_ascii_case(b"base64") || v.eq_ignore_ascii_case(b"quoted-printable")
+        })
     }
 
     /// Whether this part sits below the depth cap and so lost its structure.

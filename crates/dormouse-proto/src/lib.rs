@@ -4,7 +4,9 @@
 
 pub mod chars;
 pub mod encode;
-pub mod mutf7;
+/// Modified UTF-7, its own crate so that storage can name Dovecot directories
+/// without depending on IMAP syntax.
+pub use dormouse_mutf7 as mutf7;
 pub mod parse;
 pub mod types;
 
