@@ -112,6 +112,21 @@ fn trim_end(bytes: &[u8]) -> &[u8] {
     bytes.get(..end).unwrap_or_default()
 }
 
+/// The length of the header block at the start of `raw`: its fields and the
+/// blank line after them, or all of `raw` when there is no blank line.
+pub(crate) fn block_len(raw: &[u8]) -> usize {
+    let fields_len: usize = fields(raw).map(|f| f.raw.len()).sum();
+    let rest = raw.get(fields_len..).unwrap_or_default();
+    let blank = if rest.starts_with(b"\r\n") {
+        2
+    } else if rest.starts_with(b"\n") {
+        1
+    } else {
+        0
+    };
+    (fields_len + blank).min(raw.len())
+}
+
 /// The line ending a header block uses, so that text we add (the blank line
 /// after HEADER.FIELDS) matches the message.
 pub(crate) fn line_ending(block: &[u8]) -> &'static [u8] {

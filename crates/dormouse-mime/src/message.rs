@@ -19,8 +19,9 @@ use crate::{date, envelope, header, sort, text};
 pub struct Message<'a> {
     raw: &'a [u8],
     /// `None` when mail-parser found neither a header nor a body (empty
-    /// input, or lines that are neither header fields nor a blank line). The
-    /// whole input is then treated as a header with an empty body.
+    /// input, or lines that are neither header fields nor a blank line), or
+    /// gave up. The message is then one text/plain body after a header that
+    /// ends at the first blank line (or runs to the end).
     parsed: Option<mail_parser::Message<'a>>,
 }
 
@@ -33,11 +34,16 @@ pub enum AddressField {
 }
 
 impl<'a> Message<'a> {
+    /// Never fails: whatever the bytes, every accessor answers something
+    /// sensible (at worst a header up to the first blank line and a
+    /// text/plain body).
     pub fn parse(raw: &'a [u8]) -> Message<'a> {
-        Message {
-            raw,
-            parsed: parser().parse(raw),
-        }
+        // mail-parser promises not to panic, but some of its inconsistent
+        // states end in `debug_assert!`s (a digest part holding an empty
+        // message/rfc822 is one). In a debug build that would take the
+        // server down; the flat view below is a sane answer instead.
+        let parsed = std::panic::catch_unwind(|| parser().parse(raw)).unwrap_or_default();
+        Message { raw, parsed }
     }
 
     /// The raw bytes this view was built from.
@@ -53,7 +59,10 @@ impl<'a> Message<'a> {
     fn header_block(&self) -> &[u8] {
         match self.root() {
             Some(root) => root.header_bytes(),
-            None => self.raw,
+            None => self
+                .raw
+                .get(..header::block_len(self.raw))
+                .unwrap_or_default(),
         }
     }
 
@@ -64,18 +73,27 @@ impl<'a> Message<'a> {
     pub fn body_structure(&self, extensible: Extensible) -> BodyStructure {
         match self.root() {
             Some(root) => structure::of_part(root, DefaultType::TextPlain, extensible),
-            None => structure::empty_text(extensible),
+            None => {
+                let body = self
+                    .raw
+                    .get(header::block_len(self.raw)..)
+                    .unwrap_or_default();
+                structure::plain_text(body, extensible)
+            }
         }
     }
 
     /// BODY[section] contents, or `None` when the section names a part that
     /// does not exist (or HEADER/TEXT of a part that is not a message).
-    /// RFC 9051 §6.4.5 leaves the answer for such a section to the server;
-    /// the caller sends NIL, which is what Dovecot and Cyrus send.
+    /// RFC 9051 §6.4.5 does not say what to answer then; Dovecot sends an
+    /// empty string ("MIME part not found. return an empty part",
+    /// imap-msgpart.c), and the caller should do the same rather than NIL,
+    /// which some clients take for an error. Bytes are as stored: a message
+    /// kept with bare LFs is served with bare LFs.
     pub fn section(&self, section: &Section) -> Option<Vec<u8>> {
         match self.root() {
             Some(root) => section::contents(root, self.raw, section),
-            None => section::headerless(self.raw, section),
+            None => section::flat(self.raw, section),
         }
     }
 
@@ -87,8 +105,15 @@ impl<'a> Message<'a> {
                 let target = section::resolve(root, &path).ok_or(BinaryError::NoSuchPart)?;
                 binary::decode(target, self.raw)
             }
-            None if path.is_empty() => Ok(self.raw.to_vec()),
-            None => Err(BinaryError::NoSuchPart),
+            None => match path.as_slice() {
+                [] => Ok(self.raw.to_vec()),
+                [1] => Ok(self
+                    .raw
+                    .get(header::block_len(self.raw)..)
+                    .unwrap_or_default()
+                    .to_vec()),
+                _ => Err(BinaryError::NoSuchPart),
+            },
         }
     }
 

@@ -67,15 +67,16 @@ pub(crate) fn contents(root: Part<'_, '_>, raw: &[u8], section: &Section) -> Opt
     }
 }
 
-/// Sections of input in which mail-parser found nothing: all of it is
-/// treated as a header, and the body as empty.
-pub(crate) fn headerless(raw: &[u8], section: &Section) -> Option<Vec<u8>> {
+/// Sections of input that mail-parser did not structure: a header up to
+/// the first blank line and a single text body.
+pub(crate) fn flat(raw: &[u8], section: &Section) -> Option<Vec<u8>> {
+    let (block, body) = raw.split_at(header::block_len(raw).min(raw.len()));
     match (section.part.as_slice(), &section.text) {
         ([], None) => Some(raw.to_vec()),
         ([], Some(SectionText::Mime)) => None,
-        ([], Some(text)) => Some(message_text(raw, &[], text)),
-        ([one], None) if one.get() == 1 => Some(Vec::new()),
-        ([one], Some(SectionText::Mime)) if one.get() == 1 => Some(raw.to_vec()),
+        ([], Some(text)) => Some(message_text(block, body, text)),
+        ([one], None) if one.get() == 1 => Some(body.to_vec()),
+        ([one], Some(SectionText::Mime)) if one.get() == 1 => Some(block.to_vec()),
         _ => None,
     }
 }

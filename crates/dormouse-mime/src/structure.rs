@@ -125,7 +125,12 @@ fn single(
 
 /// `("TEXT" "PLAIN" ("CHARSET" "US-ASCII") NIL NIL "7BIT" 0 0)`, for a
 /// multipart without parts and a message/rfc822 that could not be parsed.
-pub(crate) fn empty_text(ext: Extensible) -> BodyStructure {
+fn empty_text(ext: Extensible) -> BodyStructure {
+    plain_text(&[], ext)
+}
+
+/// A default text/plain part holding `body`.
+pub(crate) fn plain_text(body: &[u8], ext: Extensible) -> BodyStructure {
     BodyStructure::Single {
         body: SinglePart {
             media_type: "TEXT".into(),
@@ -134,8 +139,10 @@ pub(crate) fn empty_text(ext: Extensible) -> BodyStructure {
             id: None,
             description: None,
             encoding: "7BIT".into(),
-            size: 0,
-            kind: SinglePartKind::Text { lines: 0 },
+            size: u32::try_from(body.len()).unwrap_or(u32::MAX),
+            kind: SinglePartKind::Text {
+                lines: count_lines(body),
+            },
         },
         extension: (ext == Extensible::Yes).then(SinglePartExtension::default),
     }

@@ -13,7 +13,10 @@ pub struct PasswdAuthenticator(pub Arc<UserDb>);
 impl Authenticator for PasswdAuthenticator {
     fn verify(&self, username: &str, password: &[u8], remote: IpAddr) -> AuthVerdict {
         match self.0.verify(username, password, remote) {
-            Verdict::Accepted(entry) => AuthVerdict::Accepted { user: entry.name },
+            Verdict::Accepted(entry) => AuthVerdict::Accepted {
+                user: entry.name,
+                home: entry.home,
+            },
             Verdict::Rejected { delay } => AuthVerdict::Rejected { delay },
         }
     }

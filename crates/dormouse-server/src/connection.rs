@@ -136,7 +136,7 @@ impl Connection {
         };
         let session = Session::new(
             shared.session_config(plaintext),
-            shared.auth.clone(),
+            shared.services.clone(),
             ConnectionInfo {
                 remote,
                 local,
@@ -320,7 +320,11 @@ impl Connection {
     /// Runs one command, off the runtime when the command table says it may
     /// block (password hashing now, storage later).
     async fn execute(&mut self, command: Command) -> Option<Outcome> {
-        let blocking = if Session::is_blocking(&command.body) {
+        let needs_blocking = self
+            .session
+            .as_ref()
+            .is_some_and(|s| s.needs_blocking(&command.body));
+        let blocking = if needs_blocking {
             Blocking::Yes
         } else {
             Blocking::No

@@ -9,6 +9,7 @@ mod connection;
 mod error;
 mod limits;
 mod listener;
+mod mail;
 mod session_id;
 
 pub use bootstrap::{DataDir, prepare_data_dir};

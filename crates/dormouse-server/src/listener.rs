@@ -10,7 +10,8 @@ use std::time::Duration;
 use dormouse_auth::{AuthOptions, UserDb};
 use dormouse_config::Config;
 use dormouse_proto::parse::Limits;
-use dormouse_session::{Authenticator, PlaintextAuth, SessionConfig};
+use dormouse_session::{PlaintextAuth, Services, SessionConfig};
+use dormouse_storage::{Store, StoreSettings};
 use tokio::net::TcpListener;
 use tokio_util::sync::CancellationToken;
 use tokio_util::task::TaskTracker;
@@ -19,6 +20,7 @@ use tracing::{info, warn};
 use crate::ServerError;
 use crate::auth::PasswdAuthenticator;
 use crate::connection;
+use crate::mail::MaildirAccess;
 
 /// The sockets the server accepts on, bound by the caller (tests bind
 /// port 0; the binary binds the configured addresses).
@@ -33,7 +35,7 @@ pub(crate) struct Shared {
     /// plaintext authentication; chosen per connection by its peer.
     pub session_allowed: Arc<SessionConfig>,
     pub session_disallowed: Arc<SessionConfig>,
-    pub auth: Arc<dyn Authenticator>,
+    pub services: Services,
     pub limits: Limits,
     pub shutdown: CancellationToken,
     pub connections: AtomicUsize,
@@ -57,7 +59,13 @@ pub async fn run(
     let shared = Arc::new(Shared {
         session_allowed: Arc::new(session_config(PlaintextAuth::Allowed)),
         session_disallowed: Arc::new(session_config(PlaintextAuth::Disallowed)),
-        auth: Arc::new(PasswdAuthenticator(Arc::new(users))),
+        services: Services {
+            auth: Arc::new(PasswdAuthenticator(Arc::new(users))),
+            mail: Arc::new(MaildirAccess {
+                store: Store::new(StoreSettings::default()),
+                location: config.mail_location.clone(),
+            }),
+        },
         limits: Limits {
             max_line: config.limits.max_line_length,
             max_literal: config.limits.max_literal,

@@ -3,6 +3,7 @@
 //! business.
 
 use std::net::IpAddr;
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// Checks credentials. Implementations may block (hashing a password takes
@@ -15,8 +16,10 @@ pub trait Authenticator: Send + Sync + 'static {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum AuthVerdict {
     /// The credentials are good; `user` is the canonical name to log in as,
-    /// which may differ from what the client typed (case, domain).
-    Accepted { user: String },
+    /// which may differ from what the client typed (case, domain); `home`
+    /// is the user's home directory when the user database has one (for
+    /// `%h` in mail locations).
+    Accepted { user: String, home: Option<PathBuf> },
     /// Wrong user name or password. The session tells the server to wait
     /// `delay` before answering, to slow down guessing.
     Rejected { delay: Duration },

@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use dormouse_proto::{Code, Response, StatusKind, StatusResponse, Tag};
+use dormouse_storage::{Fault, StorageError};
 use thiserror::Error;
 
 use crate::outcome::SessionEvent;
@@ -24,6 +25,10 @@ pub(crate) enum CommandError {
     /// A bug in this server.
     #[error(transparent)]
     Internal(#[from] InternalError),
+    /// The mail store said no; its own classification (`Fault`) decides
+    /// between a client-facing code and UNAVAILABLE/SERVERBUG.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
 }
 
 #[derive(Debug, Error)]
@@ -41,6 +46,10 @@ pub(crate) enum ClientError {
     UnknownCommand { command: &'static str },
     #[error("Connection is closing")]
     LoggingOut,
+    /// RFC 9051 §9: a sequence number beyond the mailbox, or `*` in an
+    /// empty one.
+    #[error("Invalid message sequence number")]
+    InvalidSequence,
     #[error("AUTHENTICATE cancelled")]
     SaslCancelled,
     /// A command arrived while the server should have been reading a SASL
@@ -147,6 +156,7 @@ impl CommandError {
                 (StatusKind::No, Some(Code::Unavailable))
             }
             CommandError::Internal(_) => (StatusKind::No, Some(Code::ServerBug)),
+            CommandError::Storage(e) => (StatusKind::No, Some(storage_code(e))),
         }
     }
 
@@ -154,7 +164,31 @@ impl CommandError {
     fn client_text(&self) -> String {
         match self {
             CommandError::Internal(_) => "Internal server error.".into(),
+            // Disk and index details belong in the log, not on the wire.
+            CommandError::Storage(e) if e.fault() != Fault::Client => match e.fault() {
+                Fault::Storage => "Mail storage is temporarily unavailable.".into(),
+                _ => "Internal server error.".into(),
+            },
             other => other.to_string(),
         }
+    }
+}
+
+/// RFC 5530 / RFC 9051 response codes for storage errors. Handlers that
+/// need another code for the same error (TRYCREATE for APPEND and COPY to a
+/// missing mailbox) map it themselves before it gets here.
+fn storage_code(e: &StorageError) -> Code {
+    match e {
+        StorageError::NoSuchMailbox => Code::NonExistent,
+        StorageError::AlreadyExists => Code::AlreadyExists,
+        StorageError::InvalidName(_)
+        | StorageError::InvalidKeyword(_)
+        | StorageError::Cannot(_) => Code::Cannot,
+        StorageError::Limit(_) => Code::Limit,
+        StorageError::HasChildren => Code::HasChildren,
+        StorageError::Expunged => Code::ExpungeIssued,
+        StorageError::Io(_) => Code::Unavailable,
+        StorageError::Corrupt(_) => Code::Corruption,
+        StorageError::Invariant(_) => Code::ServerBug,
     }
 }

@@ -8,9 +8,17 @@ pub(crate) enum Extension {
     Imap4rev2,
     /// RFC 6855: mailbox names and headers as UTF-8.
     Utf8Accept,
+    /// RFC 7162: MODSEQ in FETCH responses. Also turned on, for the rest of
+    /// the connection, by any CONDSTORE-enabling command (§3.1).
+    Condstore,
+    /// RFC 7162: VANISHED instead of EXPUNGE; implies CONDSTORE.
+    Qresync,
 }
 
 impl Extension {
+    /// What ENABLE accepts. CONDSTORE and QRESYNC join once SELECT, FETCH
+    /// and STORE implement them (issue #3); until then enabling them would
+    /// promise behaviour that is not there.
     const ALL: [Extension; 2] = [Extension::Imap4rev2, Extension::Utf8Accept];
 
     /// The capability name, as listed in `* ENABLED`.
@@ -18,6 +26,8 @@ impl Extension {
         match self {
             Extension::Imap4rev2 => "IMAP4rev2",
             Extension::Utf8Accept => "UTF8=ACCEPT",
+            Extension::Condstore => "CONDSTORE",
+            Extension::Qresync => "QRESYNC",
         }
     }
 
@@ -33,6 +43,8 @@ impl Extension {
 pub(crate) struct Enabled {
     imap4rev2: bool,
     utf8_accept: bool,
+    condstore: bool,
+    qresync: bool,
 }
 
 impl Enabled {
@@ -40,6 +52,8 @@ impl Enabled {
         match ext {
             Extension::Imap4rev2 => self.imap4rev2,
             Extension::Utf8Accept => self.utf8_accept,
+            Extension::Condstore => self.condstore || self.qresync,
+            Extension::Qresync => self.qresync,
         }
     }
 
@@ -48,6 +62,8 @@ impl Enabled {
         let flag = match ext {
             Extension::Imap4rev2 => &mut self.imap4rev2,
             Extension::Utf8Accept => &mut self.utf8_accept,
+            Extension::Condstore => &mut self.condstore,
+            Extension::Qresync => &mut self.qresync,
         };
         !std::mem::replace(flag, true)
     }

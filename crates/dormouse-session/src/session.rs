@@ -12,8 +12,11 @@ use crate::commands::{self, CommandFlags, Context, HandlerResult};
 use crate::config::{ConnectionInfo, SessionConfig};
 use crate::errors::{ClientError, CommandError, InternalError};
 use crate::extensions::Extension;
+use crate::mail::MailAccess;
 use crate::outcome::{InputMode, Next, Outcome};
 use crate::state::{NotAuthenticated, State, StateKind};
+use crate::updates;
+use dormouse_storage::SeqPolicy;
 
 /// One connection's session. The server sends [`Session::greeting`], then
 /// for each line reads a command (or, when [`Session::input_mode`] says so, a
@@ -22,9 +25,17 @@ use crate::state::{NotAuthenticated, State, StateKind};
 /// [`Outcome::responses`] and closes on [`Next::Close`].
 pub struct Session {
     config: Arc<SessionConfig>,
-    auth: Arc<dyn Authenticator>,
+    services: Services,
     conn: ConnectionInfo,
     state: State,
+}
+
+/// The outside world a session calls into: both may block, which is why
+/// the commands that use them are flagged blocking in the command table.
+#[derive(Clone)]
+pub struct Services {
+    pub auth: Arc<dyn Authenticator>,
+    pub mail: Arc<dyn MailAccess>,
 }
 
 /// Shows the state, never the user name.
@@ -38,14 +49,10 @@ impl fmt::Debug for Session {
 }
 
 impl Session {
-    pub fn new(
-        config: Arc<SessionConfig>,
-        auth: Arc<dyn Authenticator>,
-        conn: ConnectionInfo,
-    ) -> Session {
+    pub fn new(config: Arc<SessionConfig>, services: Services, conn: ConnectionInfo) -> Session {
         Session {
             config,
-            auth,
+            services,
             conn,
             state: State::NotAuthenticated(NotAuthenticated),
         }
@@ -73,17 +80,76 @@ impl Session {
             self.state = State::NotAuthenticated(NotAuthenticated);
         }
         let tag = command.tag.clone();
+        let flags = Session::command_flags(&command.body);
+        let mut before = Vec::new();
+        if flags.contains(CommandFlags::DESELECTS) {
+            before.extend(self.deselect());
+        }
         let ctx = Context {
             config: &self.config,
-            auth: self.auth.as_ref(),
+            auth: self.services.auth.as_ref(),
+            mail: self.services.mail.as_ref(),
             conn: &self.conn,
         };
         let result = commands::run(&ctx, &mut self.state, command);
         let mut outcome = self.finish(tag, result);
-        if let Some(bad) = interrupted {
-            outcome.responses.insert(0, bad);
+        if !flags.contains(CommandFlags::DESELECTS) {
+            self.add_updates(flags, &mut outcome);
         }
+        if let Some(bad) = interrupted {
+            before.insert(0, bad);
+        }
+        outcome.responses.splice(0..0, before);
         outcome
+    }
+
+    /// Closes the selected mailbox ahead of SELECT/EXAMINE, which return to
+    /// the authenticated state even when they fail (RFC 9051 §6.3.2).
+    fn deselect(&mut self) -> Option<Response> {
+        let State::Selected(_) = &self.state else {
+            return None;
+        };
+        let State::Selected(selected) = std::mem::replace(&mut self.state, State::Logout) else {
+            return None;
+        };
+        self.state = State::Authenticated(selected.authenticated);
+        Some(Response::Status(StatusResponse {
+            tag: None,
+            kind: StatusKind::Ok,
+            code: Some(Code::Closed),
+            text: "Previous mailbox closed.".into(),
+        }))
+    }
+
+    /// Puts what changed in the selected mailbox right before the tagged
+    /// reply. Commands that use sequence numbers get no EXPUNGE (RFC 9051
+    /// §7.5.1). A failed sync is logged by the store and costs only the
+    /// updates: the command's own answer still goes out.
+    fn add_updates(&mut self, flags: CommandFlags, outcome: &mut Outcome) {
+        let State::Selected(selected) = &mut self.state else {
+            return;
+        };
+        let policy = if flags.contains(CommandFlags::USES_SEQS) {
+            SeqPolicy::Keep
+        } else {
+            SeqPolicy::Update
+        };
+        let Ok(updates) = updates::collect(selected, policy) else {
+            return;
+        };
+        let at = outcome
+            .responses
+            .iter()
+            .rposition(|r| matches!(r, Response::Status(StatusResponse { tag: Some(_), .. })))
+            .unwrap_or(outcome.responses.len());
+        outcome.responses.splice(at..at, updates);
+    }
+
+    /// Whether the server must run this command off its async runtime: it
+    /// may hash a password or touch files, and in the selected state every
+    /// command syncs the mailbox afterwards.
+    pub fn needs_blocking(&self, command: &CommandBody) -> bool {
+        Session::is_blocking(command) || matches!(self.state, State::Selected(_))
     }
 
     pub fn input_mode(&self) -> InputMode {
@@ -172,7 +238,8 @@ impl Session {
     fn context(&self) -> Context<'_> {
         Context {
             config: &self.config,
-            auth: self.auth.as_ref(),
+            auth: self.services.auth.as_ref(),
+            mail: self.services.mail.as_ref(),
             conn: &self.conn,
         }
     }

@@ -4,6 +4,8 @@
 
 use dormouse_proto::Tag;
 
+use dormouse_storage::{MailboxName, Uid, UserStore, View};
+
 use crate::extensions::Enabled;
 
 /// The RFC 9051 state a session is in, for callers.
@@ -21,10 +23,6 @@ pub(crate) enum State {
     /// the client's response line. Still "not authenticated" to the RFC.
     Authenticating(PendingSasl),
     Authenticated(Authenticated),
-    #[cfg_attr(
-        not(test),
-        expect(dead_code, reason = "SELECT arrives with the storage issue")
-    )]
     Selected(Selected),
     Logout,
 }
@@ -57,14 +55,38 @@ pub(crate) struct PendingSasl {
     pub(crate) tag: Tag,
 }
 
+#[derive(Clone)]
 pub(crate) struct Authenticated {
     /// The canonical name the authenticator returned.
     pub(crate) user: String,
     /// What ENABLE turned on; it lasts for the connection (RFC 5161).
     pub(crate) enabled: Enabled,
+    /// The user's mailboxes.
+    pub(crate) mail: UserStore,
 }
 
-/// A mailbox is selected. The storage issue adds the mailbox view here.
+/// A mailbox is selected: the logged-in state plus this session's view of
+/// the mailbox.
 pub(crate) struct Selected {
     pub(crate) authenticated: Authenticated,
+    pub(crate) mailbox: MailboxName,
+    pub(crate) view: View,
+    /// The SEARCHRES result (`$`, RFC 5182), as UIDs so that expunges do
+    /// not shift it. Empty until a SEARCH … RETURN (SAVE).
+    pub(crate) saved: Vec<Uid>,
+}
+
+impl Selected {
+    pub(crate) fn new(authenticated: Authenticated, mailbox: MailboxName, view: View) -> Selected {
+        Selected {
+            authenticated,
+            mailbox,
+            view,
+            saved: Vec::new(),
+        }
+    }
+
+    pub(crate) fn enabled(&self, ext: crate::extensions::Extension) -> bool {
+        self.authenticated.enabled.contains(ext)
+    }
 }

@@ -28,6 +28,31 @@ pub enum StorageError {
     Io(#[from] std::io::Error),
     #[error("mail index is corrupt: {0}")]
     Corrupt(String),
+    /// A per-mailbox limit of the on-disk format was reached (e.g. Maildir
+    /// has only the 26 letters `a`..`z` for keywords): NO [LIMIT].
+    #[error("limit reached: {0}")]
+    Limit(String),
+    /// Dormouse asked the store to write something its formats cannot hold
+    /// (a line break in a file name, UIDs out of order): a bug, not a disk
+    /// problem.
+    #[error("internal error: {0}")]
+    Invariant(String),
+    /// DELETE of a name that has children and no mailbox of its own
+    /// (\Noselect): RFC 9051 §6.3.5 makes that an error, NO [HASCHILDREN].
+    #[error("mailbox has children, delete them first")]
+    HasChildren,
+    /// The message was expunged (by another session or an outside writer)
+    /// after this session last synced: NO [EXPUNGEISSUED].
+    #[error("message was expunged")]
+    Expunged,
+    /// The operation is not possible on this mailbox (delete INBOX, write to
+    /// a read-only view, rename a mailbox under itself): NO [CANNOT].
+    #[error("{0}")]
+    Cannot(&'static str),
+    /// A keyword name the on-disk formats cannot hold (space, control
+    /// character, leading '\\').
+    #[error("invalid keyword: {0}")]
+    InvalidKeyword(String),
 }
 
 impl StorageError {
@@ -35,9 +60,14 @@ impl StorageError {
         match self {
             StorageError::NoSuchMailbox
             | StorageError::AlreadyExists
-            | StorageError::InvalidName(_) => Fault::Client,
+            | StorageError::InvalidName(_)
+            | StorageError::Limit(_)
+            | StorageError::HasChildren
+            | StorageError::Expunged
+            | StorageError::Cannot(_)
+            | StorageError::InvalidKeyword(_) => Fault::Client,
             StorageError::Io(_) => Fault::Storage,
-            StorageError::Corrupt(_) => Fault::Internal,
+            StorageError::Corrupt(_) | StorageError::Invariant(_) => Fault::Internal,
         }
     }
 }
@@ -56,5 +86,13 @@ mod tests {
         let io = std::io::Error::other("disk full");
         assert_eq!(StorageError::from(io).fault(), Fault::Storage);
         assert_eq!(StorageError::Corrupt("x".into()).fault(), Fault::Internal);
+        assert_eq!(
+            StorageError::Limit("26 keywords".into()).fault(),
+            Fault::Client
+        );
+        assert_eq!(
+            StorageError::Invariant("uid 0".into()).fault(),
+            Fault::Internal
+        );
     }
 }

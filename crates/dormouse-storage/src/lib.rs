@@ -1,12 +1,58 @@
-//! The storage interface: the identifiers and the error vocabulary that the
-//! session layer and a mail store agree on. It knows nothing of IMAP syntax
-//! or sockets. The Maildir store and the mailbox/message operations arrive
-//! with the storage issue (#3); this crate holds only what is already true
-//! for any store: what a UID, a UIDVALIDITY and a MODSEQ are, and who is at
-//! fault when an operation fails.
+//! The mail store: Dovecot-compatible Maildir++ trees with dormouse's own
+//! append-only index per mailbox, shared in-memory mailbox state, and one
+//! `View` per selected session. Entry points: `Store` (process-wide) →
+//! `UserStore` (one user's tree) → `View` (one session's selected mailbox).
+//! It knows nothing of IMAP syntax or sockets, holds no file descriptor
+//! between calls, and is called synchronously from blocking threads.
 
 mod error;
 mod ids;
 
+// On-disk formats (Dovecot-compatible Maildir files) and file-system
+// helpers; public so the integration tests and fuzzers can reach them.
+pub mod dovecot;
+pub mod filename;
+mod flags;
+pub mod fsutil;
+mod name;
+pub mod subscriptions;
+
+// The storage engine: index log, shared mailboxes, sessions' views.
+mod append;
+mod changes;
+mod copy;
+mod crlf;
+mod expunge;
+mod flag_store;
+mod index;
+mod keyword_table;
+mod list;
+mod mailbox;
+mod messages;
+mod meta;
+mod registry;
+mod scan;
+mod special_use;
+mod state;
+mod status;
+mod store;
+mod tree;
+pub mod uidset;
+mod user;
+mod view;
+
+pub use append::NewMessage;
 pub use error::{Fault, StorageError};
+pub use flag_store::{FlagOp, StoreMode};
+pub use flags::SystemFlags;
+pub use fsutil::Fsync;
 pub use ids::{ModSeq, Uid, UidValidity};
+pub use list::MailboxInfo;
+pub use meta::MessageMeta;
+pub use name::{INBOX, MailboxName};
+pub use special_use::SpecialUse;
+pub use status::MailboxStatus;
+pub use store::{Store, StoreSettings};
+pub use uidset::UidSet;
+pub use user::{AppendResult, UserStore};
+pub use view::{Access, Change, CopyResult, SeqPolicy, StoreResult, View};

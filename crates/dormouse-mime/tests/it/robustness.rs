@@ -252,3 +252,49 @@ fn base64(data: &[u8]) -> Vec<u8> {
     out.extend_from_slice(b"\r\n");
     out
 }
+
+#[test]
+fn regression_digest_holding_an_empty_message() {
+    // Found by `mime_shaped_bytes_never_panic`: mail-parser reaches a
+    // `debug_assert!` on this input.
+    let raw = b"Content-Type: multipart/digest; boundary=\"b\"\r\n\r\n--b\r\n\r\n\
+Content-Type: message/rfc822\r\n\r\n\r\n--b--\r\n";
+    exercise(raw);
+    let msg = Message::parse(raw);
+    let whole = msg.section(&Section::default());
+    assert_eq!(whole.as_deref(), Some(&raw[..]));
+}
+
+#[test]
+fn encoded_message_rfc822_is_opaque() {
+    let raw = b"Content-Type: multipart/mixed; boundary=x\r\n\r\n--x\r\n\
+Content-Type: message/rfc822\r\nContent-Transfer-Encoding: base64\r\n\r\n\
+U3ViamVjdDogaGkNCg0KYm9keQ0K\r\n--x--\r\n";
+    let msg = Message::parse(raw);
+    match msg.body_structure(Extensible::No) {
+        BodyStructure::Multi { parts, .. } => match parts.first() {
+            Some(BodyStructure::Single { body, .. }) => {
+                assert_eq!(body.encoding, "BASE64");
+                match &body.kind {
+                    SinglePartKind::Message { envelope, .. } => {
+                        assert_eq!(envelope.subject, None)
+                    }
+                    other => panic!("expected message kind, got {other:?}"),
+                }
+            }
+            other => panic!("expected a single part, got {other:?}"),
+        },
+        other => panic!("expected multipart, got {other:?}"),
+    }
+    // BINARY still decodes it.
+    let part: Vec<NonZeroU32> = NonZeroU32::new(1).into_iter().collect();
+    assert_eq!(
+        msg.binary(&part),
+        Ok(b"Subject: hi\r\n\r\nbody\r\n".to_vec())
+    );
+    let header = msg.section(&Section {
+        part,
+        text: Some(SectionText::Header),
+    });
+    assert_eq!(header, None);
+}

@@ -74,7 +74,8 @@ fn eight_bit_body_text() {
 #[test]
 fn case_insensitive_matching() {
     assert!(contains_ci("Hello World", "o wor"));
-    assert!(contains_ci("ÄÖÜ straße", "äöü STRASSE") == false);
+    // Simple per-char lower-casing, not full case folding: ß is not "ss".
+    assert!(!contains_ci("ÄÖÜ straße", "äöü STRASSE"));
     assert!(contains_ci("ÄÖÜ", "äöü"));
     assert!(contains_ci("ΣΊΣΥΦΟΣ", "σίσυφοσ"));
     assert!(contains_ci("anything", ""));

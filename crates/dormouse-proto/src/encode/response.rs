@@ -160,6 +160,8 @@ fn code(w: &mut Writer<'_>, c: &Code) {
         Code::AlreadyExists => w.str("ALREADYEXISTS"),
         Code::NonExistent => w.str("NONEXISTENT"),
         Code::TooBig => w.str("TOOBIG"),
+        Code::HasChildren => w.str("HASCHILDREN"),
+        Code::UnknownCte => w.str("UNKNOWN-CTE"),
         Code::Other(name, arg) => {
             w.atom(name);
             // `1*<any TEXT-CHAR except "]">`: drop what cannot appear.

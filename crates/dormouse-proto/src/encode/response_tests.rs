@@ -232,6 +232,8 @@ fn every_simple_code_has_its_rfc_name() {
         (Code::OverQuota, "OVERQUOTA"),
         (Code::AlreadyExists, "ALREADYEXISTS"),
         (Code::TooBig, "TOOBIG"),
+        (Code::HasChildren, "HASCHILDREN"),
+        (Code::UnknownCte, "UNKNOWN-CTE"),
     ];
     for (code, name) in names {
         assert_eq!(

@@ -151,7 +151,8 @@ impl CommandDecoder {
             let Some(offset) = unsearched.iter().position(|&b| b == b'\n') else {
                 frame.searched = self.buf.len();
                 let line_start = frame.line_start;
-                if frame.text_len + (self.buf.len() - line_start) > self.limits.max_line {
+                let partial_line = self.buf.len().saturating_sub(line_start);
+                if frame.text_len + partial_line > self.limits.max_line {
                     self.reject_long_line(line_start);
                     continue;
                 }

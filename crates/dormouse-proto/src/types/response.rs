@@ -116,6 +116,10 @@ pub enum Code {
     NonExistent,
     /// RFC 7888: a non-synchronising literal over the server's limit.
     TooBig,
+    /// RFC 9051: DELETE of a mailbox whose children must go first.
+    HasChildren,
+    /// RFC 3516: BINARY of a part whose Content-Transfer-Encoding is unknown.
+    UnknownCte,
     /// Any other code: the atom and its optional text.
     Other(String, Option<String>),
 }

@@ -50,14 +50,14 @@ pub(crate) fn respond(ctx: &Context<'_>, pending: PendingSasl, line: &[u8]) -> H
 fn finish(ctx: &Context<'_>, tag: Tag, encoded: &[u8]) -> HandlerResult {
     let message = sasl::decode(encoded)?;
     let plain = Plain::parse(&message.0)?;
-    let user = credentials::verify(ctx, plain.authcid, plain.password)?;
+    let verified = credentials::verify(ctx, plain.authcid, plain.password)?;
     // Acting as another user (admin proxying) is not supported: the
     // authorization identity must name the user who authenticated.
     if let Some(authzid) = plain.authzid
         && authzid != plain.authcid
-        && authzid != user
+        && authzid != verified.user
     {
         return Err(Refusal::AuthorizationFailed.into());
     }
-    Ok(credentials::logged_in(ctx, tag, user, Mechanism::Plain))
+    credentials::logged_in(ctx, tag, verified, Mechanism::Plain)
 }

@@ -21,6 +21,10 @@ impl CommandFlags {
     /// Changes or closes the selected mailbox: everything before it must
     /// finish first.
     pub const BREAKS_MAILBOX: CommandFlags = CommandFlags(1 << 3);
+    /// Leaves the selected state before it runs (SELECT, EXAMINE): the old
+    /// mailbox is closed, with `* OK [CLOSED]`, even if the command then
+    /// fails (RFC 9051 §6.3.2).
+    pub const DESELECTS: CommandFlags = CommandFlags(1 << 4);
 
     pub const fn union(self, other: CommandFlags) -> CommandFlags {
         CommandFlags(self.0 | other.0)

@@ -17,11 +17,6 @@ pub(super) fn run(
         other => return Err(misrouted(&other)),
     };
     credentials::ensure_plaintext_allowed(ctx)?;
-    let user = credentials::verify(ctx, &username, &password.0)?;
-    Ok(credentials::logged_in(
-        ctx,
-        command.tag,
-        user,
-        Mechanism::Login,
-    ))
+    let verified = credentials::verify(ctx, &username, &password.0)?;
+    credentials::logged_in(ctx, command.tag, verified, Mechanism::Login)
 }

@@ -4,16 +4,34 @@
 //! and hands its handler the state it needs, or answers BAD for the wrong
 //! state; handlers never check the state themselves.
 
+mod append;
 mod authenticate;
 mod capability;
+mod check;
+mod close;
+mod copy;
+mod create;
+mod delete;
 mod enable;
+mod expunge;
+mod fetch;
 mod id;
+mod list;
 mod login;
 mod logout;
+mod lsub;
 mod namespace;
 mod noop;
 mod not_yet;
+mod rename;
+mod search;
+mod select;
+mod sort;
 mod starttls;
+mod status;
+mod store;
+mod subscribe;
+mod thread;
 
 mod flags;
 mod reply;
@@ -26,6 +44,7 @@ use dormouse_proto::{Command, CommandBody};
 use crate::auth::Authenticator;
 use crate::config::{ConnectionInfo, SessionConfig};
 use crate::errors::{ClientError, CommandError, InternalError};
+use crate::mail::MailAccess;
 use crate::state::{self, State, StateKind};
 
 pub(crate) use authenticate::respond as sasl_respond;
@@ -35,6 +54,7 @@ pub(crate) use authenticate::respond as sasl_respond;
 pub(crate) struct Context<'a> {
     pub(crate) config: &'a SessionConfig,
     pub(crate) auth: &'a dyn Authenticator,
+    pub(crate) mail: &'a dyn MailAccess,
     pub(crate) conn: &'a ConnectionInfo,
 }
 
@@ -65,6 +85,9 @@ const BLOCKING: CommandFlags = CommandFlags::BLOCKING;
 const USES_SEQS: CommandFlags = CommandFlags::USES_SEQS;
 const BREAKS_SEQS: CommandFlags = CommandFlags::BREAKS_SEQS;
 const BREAKS_MAILBOX: CommandFlags = CommandFlags::BREAKS_MAILBOX;
+const DESELECTS: CommandFlags = CommandFlags::DESELECTS;
+/// Everything that touches the mail store does file I/O.
+const STORAGE: CommandFlags = CommandFlags::BLOCKING;
 
 const fn entry(name: &'static str, handler: Handler, flags: CommandFlags) -> Entry {
     Entry {
@@ -76,7 +99,8 @@ const fn entry(name: &'static str, handler: Handler, flags: CommandFlags) -> Ent
 
 // Sequence flags follow Dovecot's table: seq-number FETCH/STORE/SEARCH/SORT/
 // THREAD never see an EXPUNGE mid-command, their UID forms and every command
-// that syncs the mailbox may send one.
+// that syncs the mailbox may send one. Everything that touches the mail
+// store is STORAGE (blocking: it does file I/O).
 pub(crate) static COMMANDS: &[Entry] = {
     use Handler::*;
     &[
@@ -86,7 +110,7 @@ pub(crate) static COMMANDS: &[Entry] = {
         entry("LOGOUT", Any(logout::run), BREAKS_MAILBOX),
         entry("ID", Any(id::run), NONE),
         entry("STARTTLS", Any(starttls::run), NONE),
-        // Not authenticated (RFC 9051 §6.2).
+        // Not authenticated (RFC 9051 §6.2). Login opens the mail store.
         entry("LOGIN", NotAuthenticated(login::run), BLOCKING),
         entry(
             "AUTHENTICATE",
@@ -99,57 +123,101 @@ pub(crate) static COMMANDS: &[Entry] = {
         entry("NAMESPACE", AuthenticatedOrSelected(namespace::run), NONE),
         entry(
             "SELECT",
-            AuthenticatedOrSelected(not_yet::run),
-            BREAKS_MAILBOX,
+            AuthenticatedOrSelected(select::run),
+            STORAGE.union(BREAKS_MAILBOX).union(DESELECTS),
         ),
         entry(
             "EXAMINE",
-            AuthenticatedOrSelected(not_yet::run),
-            BREAKS_MAILBOX,
+            AuthenticatedOrSelected(select::run),
+            STORAGE.union(BREAKS_MAILBOX).union(DESELECTS),
         ),
-        entry("CREATE", AuthenticatedOrSelected(not_yet::run), NONE),
+        entry("CREATE", AuthenticatedOrSelected(create::run), STORAGE),
         entry(
             "DELETE",
-            AuthenticatedOrSelected(not_yet::run),
-            BREAKS_MAILBOX,
+            AuthenticatedOrSelected(delete::run),
+            STORAGE.union(BREAKS_MAILBOX),
         ),
-        entry("RENAME", AuthenticatedOrSelected(not_yet::run), NONE),
-        entry("SUBSCRIBE", AuthenticatedOrSelected(not_yet::run), NONE),
-        entry("UNSUBSCRIBE", AuthenticatedOrSelected(not_yet::run), NONE),
-        entry("LIST", AuthenticatedOrSelected(not_yet::run), NONE),
-        entry("LSUB", AuthenticatedOrSelected(not_yet::run), NONE),
-        entry("STATUS", AuthenticatedOrSelected(not_yet::run), NONE),
+        entry("RENAME", AuthenticatedOrSelected(rename::run), STORAGE),
+        entry(
+            "SUBSCRIBE",
+            AuthenticatedOrSelected(subscribe::run),
+            STORAGE,
+        ),
+        entry(
+            "UNSUBSCRIBE",
+            AuthenticatedOrSelected(subscribe::run),
+            STORAGE,
+        ),
+        entry("LIST", AuthenticatedOrSelected(list::run), STORAGE),
+        entry("LSUB", AuthenticatedOrSelected(lsub::run), STORAGE),
+        entry("STATUS", AuthenticatedOrSelected(status::run), STORAGE),
         entry(
             "APPEND",
-            AuthenticatedOrSelected(not_yet::run),
-            BREAKS_SEQS.union(BREAKS_MAILBOX),
+            AuthenticatedOrSelected(append::run),
+            STORAGE.union(BREAKS_SEQS).union(BREAKS_MAILBOX),
         ),
         entry(
             "IDLE",
             AuthenticatedOrSelected(not_yet::run),
-            BREAKS_SEQS.union(BREAKS_MAILBOX),
+            STORAGE.union(BREAKS_SEQS).union(BREAKS_MAILBOX),
         ),
         entry("COMPRESS", AuthenticatedOrSelected(not_yet::run), NONE),
         // Selected (RFC 9051 §6.4, RFC 4315, RFC 6851, RFC 5256).
-        entry("CHECK", Selected(not_yet::run), BREAKS_SEQS),
-        entry("CLOSE", Selected(not_yet::run), BREAKS_MAILBOX),
-        entry("UNSELECT", Selected(not_yet::run), BREAKS_MAILBOX),
-        entry("EXPUNGE", Selected(not_yet::run), BREAKS_SEQS),
-        entry("UID EXPUNGE", Selected(not_yet::run), BREAKS_SEQS),
-        entry("SEARCH", Selected(not_yet::run), USES_SEQS),
-        entry("UID SEARCH", Selected(not_yet::run), BREAKS_SEQS),
-        entry("FETCH", Selected(not_yet::run), USES_SEQS),
-        entry("UID FETCH", Selected(not_yet::run), BREAKS_SEQS),
-        entry("STORE", Selected(not_yet::run), USES_SEQS),
-        entry("UID STORE", Selected(not_yet::run), BREAKS_SEQS),
-        entry("COPY", Selected(not_yet::run), USES_SEQS.union(BREAKS_SEQS)),
-        entry("UID COPY", Selected(not_yet::run), BREAKS_SEQS),
-        entry("MOVE", Selected(not_yet::run), USES_SEQS.union(BREAKS_SEQS)),
-        entry("UID MOVE", Selected(not_yet::run), BREAKS_SEQS),
-        entry("SORT", Selected(not_yet::run), USES_SEQS),
-        entry("UID SORT", Selected(not_yet::run), BREAKS_SEQS),
-        entry("THREAD", Selected(not_yet::run), USES_SEQS),
-        entry("UID THREAD", Selected(not_yet::run), BREAKS_SEQS),
+        entry("CHECK", Selected(check::run), STORAGE.union(BREAKS_SEQS)),
+        entry("CLOSE", Selected(close::run), STORAGE.union(BREAKS_MAILBOX)),
+        entry(
+            "UNSELECT",
+            Selected(close::run),
+            STORAGE.union(BREAKS_MAILBOX),
+        ),
+        entry(
+            "EXPUNGE",
+            Selected(expunge::run),
+            STORAGE.union(BREAKS_SEQS),
+        ),
+        entry(
+            "UID EXPUNGE",
+            Selected(expunge::run),
+            STORAGE.union(BREAKS_SEQS),
+        ),
+        entry("SEARCH", Selected(search::run), STORAGE.union(USES_SEQS)),
+        entry(
+            "UID SEARCH",
+            Selected(search::run),
+            STORAGE.union(BREAKS_SEQS),
+        ),
+        entry("FETCH", Selected(fetch::run), STORAGE.union(USES_SEQS)),
+        entry(
+            "UID FETCH",
+            Selected(fetch::run),
+            STORAGE.union(BREAKS_SEQS),
+        ),
+        entry("STORE", Selected(store::run), STORAGE.union(USES_SEQS)),
+        entry(
+            "UID STORE",
+            Selected(store::run),
+            STORAGE.union(BREAKS_SEQS),
+        ),
+        entry(
+            "COPY",
+            Selected(copy::run),
+            STORAGE.union(USES_SEQS).union(BREAKS_SEQS),
+        ),
+        entry("UID COPY", Selected(copy::run), STORAGE.union(BREAKS_SEQS)),
+        entry(
+            "MOVE",
+            Selected(copy::run),
+            STORAGE.union(USES_SEQS).union(BREAKS_SEQS),
+        ),
+        entry("UID MOVE", Selected(copy::run), STORAGE.union(BREAKS_SEQS)),
+        entry("SORT", Selected(sort::run), STORAGE.union(USES_SEQS)),
+        entry("UID SORT", Selected(sort::run), STORAGE.union(BREAKS_SEQS)),
+        entry("THREAD", Selected(thread::run), STORAGE.union(USES_SEQS)),
+        entry(
+            "UID THREAD",
+            Selected(thread::run),
+            STORAGE.union(BREAKS_SEQS),
+        ),
     ]
 };
 

@@ -10,11 +10,14 @@ use std::sync::Arc;
 
 use dormouse_proto::{Code, Command, CommandBody, Data, Response, StatusKind, StatusResponse, Tag};
 
-use super::Session;
+use dormouse_storage::{Access, Fsync, MailboxName, StorageError, Store, StoreSettings, UserStore};
+
+use super::{Services, Session};
 use crate::auth::{AuthVerdict, Authenticator};
-use crate::commands::{self, Handler};
+use crate::commands::{self, CommandFlags, Handler};
 use crate::config::{ConnectionInfo, SessionConfig, Transport};
 use crate::extensions::{Enabled, Extension};
+use crate::mail::MailAccess;
 use crate::outcome::{Next, Outcome};
 use crate::state::{Authenticated, Selected, State, StateKind};
 
@@ -30,23 +33,56 @@ fn tag() -> Tag {
     Tag::new("s1").unwrap_or_else(|| panic!("valid tag"))
 }
 
+/// Real Maildirs under a temporary directory that lives as long as the
+/// session holding this.
+struct TempMail {
+    store: Store,
+    dir: tempfile::TempDir,
+}
+
+impl MailAccess for TempMail {
+    fn open(&self, user: &str, _: Option<&std::path::Path>) -> Result<UserStore, StorageError> {
+        self.store.user(self.dir.path().join(user))
+    }
+}
+
 fn selected_session(enabled: Enabled) -> Session {
     let conn = ConnectionInfo {
         remote: ([192, 0, 2, 9], 4000).into(),
         local: ([192, 0, 2, 1], 143).into(),
         transport: Transport::Plain,
     };
+    let mail = Arc::new(TempMail {
+        store: Store::new(StoreSettings {
+            fsync: Fsync::Never,
+            ..StoreSettings::default()
+        }),
+        dir: tempfile::tempdir().unwrap_or_else(|e| panic!("tempdir: {e}")),
+    });
+    let user = mail
+        .open("alice", None)
+        .unwrap_or_else(|e| panic!("user store: {e}"));
+    let inbox = MailboxName::parse("INBOX", '.').unwrap_or_else(|e| panic!("{e}"));
+    let view = user
+        .open(&inbox, Access::ReadWrite)
+        .unwrap_or_else(|e| panic!("open INBOX: {e}"));
     let mut session = Session::new(
         Arc::new(SessionConfig::default()),
-        Arc::new(NobodyGetsIn),
+        Services {
+            auth: Arc::new(NobodyGetsIn),
+            mail,
+        },
         conn,
     );
-    session.state = State::Selected(Selected {
-        authenticated: Authenticated {
+    session.state = State::Selected(Selected::new(
+        Authenticated {
             user: "alice".into(),
             enabled,
+            mail: user,
         },
-    });
+        inbox,
+        view,
+    ));
     session
 }
 
@@ -122,10 +158,9 @@ fn handlers_get_their_own_commands_in_every_state() {
         let mut s = selected_session(Enabled::default());
         assert!(!bug(&run(&mut s, body.clone())), "{name} when selected");
         let mut s = selected_session(Enabled::default());
-        s.state = State::Authenticated(Authenticated {
-            user: "alice".into(),
-            enabled: Enabled::default(),
-        });
+        if let State::Selected(selected) = std::mem::replace(&mut s.state, State::Logout) {
+            s.state = State::Authenticated(selected.authenticated);
+        }
         assert!(!bug(&run(&mut s, body)), "{name} when authenticated");
     }
 }
@@ -160,11 +195,23 @@ fn in_the_selected_state_selected_commands_are_not_available_yet() {
 fn in_the_selected_state_mailbox_commands_are_not_available_yet() {
     for body in samples::mailbox_commands() {
         let text = format!("{} is not available yet", body.name());
+        let deselects = Session::command_flags(&body).contains(CommandFlags::DESELECTS);
         let mut s = selected_session(Enabled::default());
-        assert_eq!(
-            run(&mut s, body),
-            sends(vec![tagged_code(StatusKind::No, Code::Cannot, &text)])
-        );
+        let mut expected = vec![tagged_code(StatusKind::No, Code::Cannot, &text)];
+        // SELECT and EXAMINE close the current mailbox first, even when
+        // they fail (RFC 9051 §6.3.2).
+        if deselects {
+            expected.insert(
+                0,
+                Response::Status(StatusResponse {
+                    tag: None,
+                    kind: StatusKind::Ok,
+                    code: Some(Code::Closed),
+                    text: "Previous mailbox closed.".into(),
+                }),
+            );
+        }
+        assert_eq!(run(&mut s, body), sends(expected));
     }
 }
 

@@ -96,7 +96,7 @@ fn login_is_refused_where_logindisabled_is_advertised() {
     let auth = TestAuth::new();
     let mut s = Session::new(
         Arc::new(SessionConfig::default()),
-        auth.clone(),
+        services(auth.clone()),
         plain_conn(),
     );
     assert_eq!(
@@ -127,7 +127,11 @@ fn login_works_on_tls_with_plaintext_disallowed() {
 #[test]
 fn the_authenticator_sees_the_peer_address() {
     let auth = TestAuth::new();
-    let mut s = Session::new(Arc::new(allowing_config()), auth.clone(), plain_conn());
+    let mut s = Session::new(
+        Arc::new(allowing_config()),
+        services(auth.clone()),
+        plain_conn(),
+    );
     s.handle(cmd("a1", login_body("alice", "wonderland")));
     let expected: std::net::SocketAddr = match REMOTE.parse() {
         Ok(a) => a,

@@ -8,9 +8,10 @@ use std::time::Duration;
 
 use dormouse_proto::{Code, Command, CommandBody, Data, Response, StatusKind, StatusResponse, Tag};
 use dormouse_session::{
-    AuthVerdict, Authenticator, ConnectionInfo, Next, Outcome, PlaintextAuth, Session,
-    SessionConfig, SessionEvent, Transport,
+    AuthVerdict, Authenticator, ConnectionInfo, MailAccess, Next, Outcome, PlaintextAuth, Services,
+    Session, SessionConfig, SessionEvent, Transport,
 };
+use dormouse_storage::{Fsync, StorageError, Store, StoreSettings, UserStore};
 
 /// What the authenticator asks the server to wait after a wrong password.
 pub const REJECT_DELAY: Duration = Duration::from_millis(750);
@@ -46,13 +47,50 @@ impl Authenticator for TestAuth {
             return AuthVerdict::Unavailable;
         }
         match self.users.get(&canonical) {
-            Some(expected) if expected.as_slice() == password => {
-                AuthVerdict::Accepted { user: canonical }
-            }
+            Some(expected) if expected.as_slice() == password => AuthVerdict::Accepted {
+                user: canonical,
+                home: None,
+            },
             _ => AuthVerdict::Rejected {
                 delay: REJECT_DELAY,
             },
         }
+    }
+}
+
+/// Real Maildirs in a temporary directory, one per user, removed when the
+/// session (which holds this through `Services`) is dropped.
+pub struct TestMail {
+    store: Store,
+    dir: tempfile::TempDir,
+}
+
+impl TestMail {
+    pub fn new() -> Arc<TestMail> {
+        let dir = match tempfile::tempdir() {
+            Ok(dir) => dir,
+            Err(e) => panic!("tempdir: {e}"),
+        };
+        Arc::new(TestMail {
+            store: Store::new(StoreSettings {
+                fsync: Fsync::Never,
+                ..StoreSettings::default()
+            }),
+            dir,
+        })
+    }
+}
+
+impl MailAccess for TestMail {
+    fn open(&self, user: &str, _home: Option<&std::path::Path>) -> Result<UserStore, StorageError> {
+        self.store.user(self.dir.path().join(user))
+    }
+}
+
+pub fn services(auth: Arc<TestAuth>) -> Services {
+    Services {
+        auth,
+        mail: TestMail::new(),
     }
 }
 
@@ -96,7 +134,7 @@ pub fn allowing_config() -> SessionConfig {
 }
 
 pub fn session_with(config: SessionConfig, conn: ConnectionInfo) -> Session {
-    Session::new(Arc::new(config), TestAuth::new(), conn)
+    Session::new(Arc::new(config), services(TestAuth::new()), conn)
 }
 
 /// A session already logged in as alice.

@@ -1,0 +1,10 @@
+//! LSUB: not implemented yet (issue #3); answers like `not_yet`.
+
+use dormouse_proto::Command;
+
+use super::{Context, HandlerResult};
+use crate::state::Authenticated;
+
+pub(super) fn run(ctx: &Context<'_>, state: &mut Authenticated, command: Command) -> HandlerResult {
+    super::not_yet::run(ctx, state, command)
+}

@@ -1,0 +1,197 @@
+//! STORE: changing flags and keywords. Each changed message's file is
+//! renamed to its new `:2,` info (so Dovecot and MUAs on the same Maildir
+//! see the change) and a Flags record with a new modseq is logged.
+//! Keywords past the 26 Maildir letters live only in the index. UNCHANGEDSINCE
+//! (RFC 7162) is checked per message under the same lock as the change.
+
+use std::fs;
+use std::io;
+use std::path::PathBuf;
+
+use crate::StorageError;
+use crate::filename::{MaildirFile, format_filename, parse_filename};
+use crate::flags::SystemFlags;
+use crate::fsutil::{Fsync, fsync_dir};
+use crate::index::record::Record;
+use crate::mailbox::{Mailbox, letters};
+use crate::messages::Location;
+use crate::meta::MessageMeta;
+
+/// How STORE combines the given flags with the current ones.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StoreMode {
+    /// `+FLAGS`
+    Add,
+    /// `-FLAGS`
+    Remove,
+    /// `FLAGS`
+    Replace,
+}
+
+/// One STORE operation: what to add, remove or set.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FlagOp {
+    pub mode: StoreMode,
+    pub flags: SystemFlags,
+    pub keywords: Vec<String>,
+}
+
+/// The outcome of a STORE, for the session's FETCH responses and the
+/// MODIFIED response code.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct StoreOutcome {
+    /// Every targeted message that was not rejected, with its flags now
+    /// (changed or not), in UID order.
+    pub messages: Vec<(u32, MessageMeta)>,
+    /// Messages left alone because their modseq was above UNCHANGEDSINCE.
+    pub modified: Vec<u32>,
+    /// The modseqs this STORE used, so the view does not report its own
+    /// changes back at the next sync.
+    pub modseqs: Option<(u64, u64)>,
+}
+
+struct Planned {
+    uid: u32,
+    flags: SystemFlags,
+    keywords: u64,
+    from: PathBuf,
+    base: String,
+    location: Location,
+}
+
+impl Mailbox {
+    /// Applies `op` to the messages `uids` (ascending, deduplicated).
+    pub fn store_flags(
+        &self,
+        uids: &[u32],
+        op: &FlagOp,
+        unchanged_since: Option<u64>,
+    ) -> Result<StoreOutcome, StorageError> {
+        let mut st = self.write()?;
+        let mut table = st.keywords.clone();
+        let (mask, new_keywords) = match op.mode {
+            StoreMode::Add | StoreMode::Replace => {
+                self.define_keywords(&mut table, &op.keywords)?
+            }
+            StoreMode::Remove => (table.mask_of(&op.keywords), Vec::new()),
+        };
+        let mut outcome = StoreOutcome::default();
+        let mut plan: Vec<Planned> = Vec::new();
+        let mut untouched: Vec<u32> = Vec::new();
+        for &uid in uids {
+            let Some(rec) = st.messages.by_uid(uid) else {
+                continue;
+            };
+            if unchanged_since.is_some_and(|m| rec.modseq > m) {
+                outcome.modified.push(uid);
+                continue;
+            }
+            let (flags, keywords) = match op.mode {
+                StoreMode::Add => (rec.flags.union(op.flags), rec.keywords | mask),
+                StoreMode::Remove => (rec.flags.difference(op.flags), rec.keywords & !mask),
+                StoreMode::Replace => (op.flags, mask),
+            };
+            if flags == rec.flags && keywords == rec.keywords {
+                untouched.push(uid);
+                continue;
+            }
+            plan.push(Planned {
+                uid,
+                flags,
+                keywords,
+                from: self.expected_path(&st, rec),
+                base: st.messages.name(rec).to_owned(),
+                location: rec.location,
+            });
+        }
+
+        let cur = self.dir().join("cur");
+        let mut done: Vec<&Planned> = Vec::with_capacity(plan.len());
+        let mut renamed = false;
+        for p in &plan {
+            let target = cur.join(format_filename(&p.base, p.flags, letters(p.keywords)));
+            if p.location == Location::Cur && target == p.from {
+                // Only keywords past 'z' changed: nothing to rename.
+                done.push(p);
+                continue;
+            }
+            match rename_message(self, p, &target) {
+                Ok(true) => {
+                    done.push(p);
+                    renamed = true;
+                }
+                // Gone: an outside expunge the next scan will report.
+                Ok(false) => {}
+                Err(e) => {
+                    tracing::warn!(dir = %self.dir().display(), error = %e, "could not rename a message file for STORE");
+                }
+            }
+        }
+        if renamed && self.fsync() == Fsync::Always {
+            fsync_dir(&cur).map_err(|e| self.io_error(e))?;
+        }
+
+        let first = st.highest_modseq + 1;
+        let mut modseq = st.highest_modseq;
+        let mut records: Vec<Record<'_>> = new_keywords
+            .iter()
+            .map(|(index, name)| Record::Keyword {
+                index: *index,
+                name,
+            })
+            .collect();
+        for p in &done {
+            modseq += 1;
+            records.push(Record::Flags {
+                uid: p.uid,
+                modseq,
+                flags: p.flags.bits(),
+                keywords: p.keywords,
+            });
+        }
+        self.log(&mut st, &records)?;
+        for p in &done {
+            st.set_location(p.uid, Location::Cur);
+        }
+        if !done.is_empty() {
+            outcome.modseqs = Some((first, modseq));
+        }
+        for &uid in uids {
+            let changed = done.binary_search_by_key(&uid, |p| p.uid).is_ok()
+                || untouched.binary_search(&uid).is_ok();
+            if let (true, Some(rec)) = (changed, st.messages.by_uid(uid)) {
+                outcome.messages.push((uid, MessageMeta::of(&st, rec)));
+            }
+        }
+        Ok(outcome)
+    }
+}
+
+/// Renames the file of `p` to `target` (in `cur/`). If it is not where the
+/// index says (another program renamed it, or it carries letters we do
+/// not map), it is looked up and its unknown letters kept. False if gone.
+fn rename_message(mb: &Mailbox, p: &Planned, target: &std::path::Path) -> io::Result<bool> {
+    match fs::rename(&p.from, target) {
+        Ok(()) => return Ok(true),
+        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+        Err(_) => {}
+    }
+    let Some((actual, _)) = mb.locate(&p.base)? else {
+        return Ok(false);
+    };
+    let current = actual
+        .file_name()
+        .and_then(|n| n.to_str())
+        .map(parse_filename)
+        .unwrap_or_else(|| parse_filename(&p.base));
+    let renamed = MaildirFile {
+        flags: p.flags,
+        keywords: letters(p.keywords),
+        ..current
+    };
+    match fs::rename(&actual, mb.dir().join("cur").join(renamed.file_name())) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(e),
+    }
+}

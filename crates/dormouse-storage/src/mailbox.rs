@@ -1,0 +1,444 @@
+//! The shared state of one open mailbox (`Mailbox`, behind an `Arc` in the
+//! registry): loading it from the index log (or rebuilding the index from
+//! Dovecot's files), the locks, logging changes, compaction, keeping
+//! `dovecot-uidlist`/`dovecot-keywords` in step, and locating and reading
+//! message files. Directory scanning is in `scan.rs`; the operations
+//! (append, store, expunge, copy) have their own modules. No file
+//! descriptor outlives a call.
+
+use std::io;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use crate::StorageError;
+use crate::dovecot::{UIDLIST_NAME, UidList, write_keywords, write_uidlist};
+use crate::filename::{format_filename, parse_filename};
+use crate::fsutil::{Fsync, dotlock};
+use crate::index::compact;
+use crate::index::log::{self, INDEX_NAME, Loaded};
+use crate::index::record::Record;
+use crate::keyword_table::{KeywordTable, LETTER_MASK};
+use crate::messages::{Location, MessageRecord};
+use crate::scan::{self, ScanMode};
+use crate::state::State;
+
+/// Dovecot's `MAILDIR_UIDLIST_LOCK_STALE_TIMEOUT`.
+const UIDLIST_LOCK_STALE: Duration = Duration::from_secs(120);
+
+pub struct Mailbox {
+    dir: PathBuf,
+    fsync: Fsync,
+    state: RwLock<State>,
+    /// The uidlist generation last written; serialises uidlist writers so
+    /// an older snapshot never overwrites a newer one.
+    uidlist_written: Mutex<u64>,
+}
+
+impl Mailbox {
+    /// Loads the mailbox in `dir` (which must hold `cur/`): replays the
+    /// index, or rebuilds it from `dovecot-uidlist` and the files.
+    pub fn open(dir: PathBuf, fsync: Fsync) -> Result<Mailbox, StorageError> {
+        if !dir.join("cur").is_dir() {
+            return Err(StorageError::NoSuchMailbox);
+        }
+        let state = match log::load(&dir)? {
+            Loaded::Log { uidvalidity, data } => replay(&dir, uidvalidity, &data, fsync)?,
+            Loaded::Foreign => {
+                let aside = dir.join(format!("{INDEX_NAME}.broken"));
+                tracing::error!(dir = %dir.display(), "index is not a dormouse index; rebuilding it");
+                std::fs::rename(dir.join(INDEX_NAME), aside)?;
+                scan::rebuild(&dir, fsync)?
+            }
+            Loaded::Missing => scan::rebuild(&dir, fsync)?,
+        };
+        clean_tmp(&dir);
+        let mailbox = Mailbox {
+            dir,
+            fsync,
+            state: RwLock::new(state),
+            uidlist_written: Mutex::new(0),
+        };
+        mailbox.flush_uidlist();
+        Ok(mailbox)
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn is_gone(&self) -> bool {
+        self.state
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .gone
+    }
+
+    pub fn fsync(&self) -> Fsync {
+        self.fsync
+    }
+
+    /// The state for reading; fails once the mailbox was deleted or renamed.
+    pub fn read(&self) -> Result<RwLockReadGuard<'_, State>, StorageError> {
+        let st = self.state.read().unwrap_or_else(PoisonError::into_inner);
+        if st.gone {
+            return Err(StorageError::NoSuchMailbox);
+        }
+        Ok(st)
+    }
+
+    pub fn write(&self) -> Result<RwLockWriteGuard<'_, State>, StorageError> {
+        let st = self.state.write().unwrap_or_else(PoisonError::into_inner);
+        if st.gone {
+            return Err(StorageError::NoSuchMailbox);
+        }
+        Ok(st)
+    }
+
+    /// The write lock even when gone: for marking the mailbox gone.
+    pub fn write_even_if_gone(&self) -> RwLockWriteGuard<'_, State> {
+        self.state.write().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Brings the shared state up to date with the Maildir: a full scan when
+    /// `cur/` or `new/` changed since the last trusted scan (or when a
+    /// read-write sync must move files out of `new/`).
+    pub fn sync_disk(&self, mode: ScanMode) -> Result<(), StorageError> {
+        let now = scan::dir_stamps(&self.dir).map_err(|e| self.io_error(e))?;
+        {
+            let st = self.read()?;
+            let moves_pending = mode == ScanMode::ReadWrite && st.in_new > 0;
+            if st.stamps == Some(now) && !moves_pending {
+                return Ok(());
+            }
+        }
+        {
+            let mut st = self.write()?;
+            scan::rescan(self, &mut st, mode)?;
+        }
+        self.flush_uidlist();
+        Ok(())
+    }
+
+    /// Maps an I/O error to `NoSuchMailbox` when the mailbox directory
+    /// itself has disappeared (deleted by someone outside dormouse).
+    pub fn io_error(&self, e: io::Error) -> StorageError {
+        if e.kind() == io::ErrorKind::NotFound && !self.dir.join("cur").is_dir() {
+            StorageError::NoSuchMailbox
+        } else {
+            StorageError::Io(e)
+        }
+    }
+
+    /// Appends `records` to the index (fsynced per the settings), then
+    /// applies them to `st`. Nothing is applied if the write fails.
+    pub fn log(&self, st: &mut State, records: &[Record<'_>]) -> Result<(), StorageError> {
+        if records.is_empty() {
+            return Ok(());
+        }
+        let mut buf = Vec::new();
+        for r in records {
+            r.encode(&mut buf);
+        }
+        match log::append(&self.dir, &buf, self.fsync) {
+            Ok(()) => {}
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                // The index vanished under us: write it afresh from memory,
+                // then add the new records.
+                tracing::warn!(dir = %self.dir.display(), "index file disappeared; rewriting it");
+                self.rewrite(st)?;
+                log::append(&self.dir, &buf, self.fsync).map_err(|e| self.io_error(e))?;
+            }
+            Err(e) => return Err(self.io_error(e)),
+        }
+        st.log_bytes += buf.len() as u64;
+        st.apply(records);
+        if compact::worth_compacting(st)
+            && let Err(e) = self.rewrite(st)
+        {
+            // The log stays valid, only longer than it needs to be.
+            tracing::warn!(dir = %self.dir.display(), error = %e, "index compaction failed");
+        }
+        Ok(())
+    }
+
+    /// Appends records that may be lost in a crash without harm (recent
+    /// claims, directory stamps): no fsync.
+    pub fn log_lazily(&self, st: &mut State, records: &[Record<'_>]) {
+        let mut buf = Vec::new();
+        for r in records {
+            r.encode(&mut buf);
+        }
+        match log::append(&self.dir, &buf, Fsync::Never) {
+            Ok(()) => {
+                st.log_bytes += buf.len() as u64;
+                st.apply(records);
+            }
+            Err(e) => {
+                tracing::warn!(dir = %self.dir.display(), error = %e, "index append failed");
+            }
+        }
+    }
+
+    /// Writes a compacted log from `st`.
+    pub fn rewrite(&self, st: &mut State) -> Result<(), StorageError> {
+        compact::fold_expunges(st);
+        let records = compact::snapshot(st);
+        log::write_fresh(&self.dir, st.uidvalidity, &records, self.fsync)
+            .map_err(|e| self.io_error(e))?;
+        st.log_bytes = (records.len() + crate::index::record::HEADER_LEN) as u64;
+        Ok(())
+    }
+
+    /// Defines the keywords in `names` that the table lacks; returns their
+    /// mask and the Keyword records to log. `dovecot-keywords` is rewritten
+    /// at once when a new name got a Maildir letter, so that the letter in
+    /// the file names written next means the same to Dovecot.
+    ///
+    /// `table` is the caller's copy of the mailbox's table, so that nothing
+    /// is defined in memory unless the caller logs the records.
+    pub fn define_keywords(
+        &self,
+        table: &mut KeywordTable,
+        names: &[String],
+    ) -> Result<(u64, Vec<(u8, String)>), StorageError> {
+        let mut mask = 0u64;
+        let mut new = Vec::new();
+        for name in names {
+            let (index, fresh) = table.define(name)?;
+            mask |= 1u64 << index;
+            if fresh {
+                new.push((u8::try_from(index).unwrap_or(u8::MAX), name.clone()));
+            }
+        }
+        if new.iter().any(|(i, _)| (1u64 << i) & LETTER_MASK != 0) {
+            self.write_dovecot_keywords(table)?;
+        }
+        Ok((mask, new))
+    }
+
+    pub fn write_dovecot_keywords(&self, table: &KeywordTable) -> Result<(), StorageError> {
+        // Dovecot writes dovecot-keywords only under the uidlist lock.
+        let _lock = dotlock(&self.dir.join(UIDLIST_NAME), UIDLIST_LOCK_STALE)?;
+        write_keywords(&self.dir, &table.letter_names(), self.fsync)
+    }
+
+    /// Rewrites `dovecot-uidlist` if anything changed since the last write.
+    /// Failures are logged, not returned: the file only serves Dovecot, and
+    /// the next change retries.
+    pub fn flush_uidlist(&self) {
+        let (generation, list) = {
+            let mut st = self.state.write().unwrap_or_else(PoisonError::into_inner);
+            if !st.uidlist_dirty || st.gone {
+                return;
+            }
+            st.uidlist_dirty = false;
+            st.uidlist_generation += 1;
+            let entries = st
+                .messages
+                .iter()
+                .map(|m| (m.uid, st.messages.name(m)))
+                .filter(|(_, base)| {
+                    !base.is_empty() && !base.contains(['\n', '\r', '\0', ':', '/'])
+                })
+                .map(|(uid, base)| (uid, base.to_owned()))
+                .collect();
+            let list = UidList {
+                uidvalidity: st.uidvalidity,
+                next_uid: st.next_uid,
+                guid: st.guid.clone(),
+                entries,
+            };
+            (st.uidlist_generation, list)
+        };
+        let mut written = self.uidlist_lock();
+        if *written >= generation {
+            return;
+        }
+        match write_uidlist(&self.dir, &list, self.fsync) {
+            Ok(()) => *written = generation,
+            Err(e) => {
+                tracing::warn!(dir = %self.dir.display(), error = %e, "could not update dovecot-uidlist");
+                let mut st = self.state.write().unwrap_or_else(PoisonError::into_inner);
+                st.uidlist_dirty = true;
+            }
+        }
+    }
+
+    fn uidlist_lock(&self) -> MutexGuard<'_, u64> {
+        self.uidlist_written
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Where the message file should be, given what the index knows.
+    pub fn expected_path(&self, st: &State, rec: &MessageRecord) -> PathBuf {
+        let base = st.messages.name(rec);
+        match rec.location {
+            Location::Cur => {
+                self.dir
+                    .join("cur")
+                    .join(format_filename(base, rec.flags, letters(rec.keywords)))
+            }
+            Location::New => self.dir.join("new").join(base),
+        }
+    }
+
+    /// Finds the file whose base is `base` by listing `cur/` and `new/`:
+    /// the fallback when another program renamed it (new flags, or letters
+    /// we do not map).
+    pub fn locate(&self, base: &str) -> io::Result<Option<(PathBuf, Location)>> {
+        for (sub, location) in [("cur", Location::Cur), ("new", Location::New)] {
+            let dir = self.dir.join(sub);
+            let entries = match std::fs::read_dir(&dir) {
+                Ok(e) => e,
+                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
+                Err(e) => return Err(e),
+            };
+            for entry in entries {
+                let entry = entry?;
+                let name = entry.file_name();
+                let Some(name) = name.to_str() else { continue };
+                if name.starts_with(base) && parse_filename(name).base == base {
+                    return Ok(Some((entry.path(), location)));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// The current path of a message file, looking it up on disk if it is
+    /// not where the index expects it; `None` if it is gone.
+    pub fn find_file(&self, expected: &Path, base: &str) -> io::Result<Option<PathBuf>> {
+        if expected.exists() {
+            return Ok(Some(expected.to_path_buf()));
+        }
+        Ok(self.locate(base)?.map(|(p, _)| p))
+    }
+
+    /// Reads the message with `uid`, converted to CRLF line endings.
+    pub fn read_message(&self, uid: u32) -> Result<Vec<u8>, StorageError> {
+        let (expected, base) = {
+            let st = self.read()?;
+            let rec = st.messages.by_uid(uid).ok_or(StorageError::Expunged)?;
+            (
+                self.expected_path(&st, rec),
+                st.messages.name(rec).to_owned(),
+            )
+        };
+        let data = match std::fs::read(&expected) {
+            Ok(d) => d,
+            Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                let path = self.locate(&base)?.ok_or(StorageError::Expunged)?.0;
+                match std::fs::read(path) {
+                    Ok(d) => d,
+                    Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                        return Err(StorageError::Expunged);
+                    }
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            Err(e) => return Err(e.into()),
+        };
+        Ok(crate::crlf::to_crlf(data))
+    }
+
+    /// Heap bytes of the shared state (for memory measurements).
+    pub fn heap_bytes(&self) -> usize {
+        self.state
+            .read()
+            .unwrap_or_else(PoisonError::into_inner)
+            .heap_bytes()
+    }
+}
+
+impl Drop for Mailbox {
+    /// A uidlist write that failed earlier gets a last chance when the last
+    /// session leaves; the next load would not know it is stale.
+    fn drop(&mut self) {
+        self.flush_uidlist();
+    }
+}
+
+/// The Maildir letter bits of a keyword mask.
+pub fn letters(keywords: u64) -> u32 {
+    u32::try_from(keywords & LETTER_MASK).unwrap_or(0)
+}
+
+fn replay(dir: &Path, uidvalidity: u32, data: &[u8], fsync: Fsync) -> Result<State, StorageError> {
+    let mut st = State::new(uidvalidity);
+    let mut dead = Vec::new();
+    let good = log::replay(data, |rec| st.apply_one(&rec, &mut dead));
+    st.remove_dead(dead);
+    if good < data.len() {
+        log::truncate(dir, good as u64, fsync)?;
+    }
+    st.log_bytes = good as u64;
+    // The ring only serves views, and there are none yet.
+    st.changes = crate::changes::ChangeRing::starting_at(st.highest_modseq);
+    st.stamps = st.logged_stamps;
+    st.messages.shrink();
+    Ok(st)
+}
+
+/// Dovecot's rule (`MAILDIR_TMP_DELETE_SECS`): a file left in `tmp/` for 36
+/// hours is a delivery that died half-way.
+const TMP_MAX_AGE: Duration = Duration::from_secs(36 * 3600);
+
+/// Removes what crashed writers left in `tmp/`: old temp files and the
+/// directories of deleted mailboxes whose removal was interrupted.
+fn clean_tmp(dir: &Path) {
+    let Ok(entries) = std::fs::read_dir(dir.join("tmp")) else {
+        return;
+    };
+    let now = SystemTime::now();
+    for entry in entries.flatten() {
+        let path = entry.path();
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        let name = entry.file_name();
+        let result = if is_dir {
+            if !name
+                .to_string_lossy()
+                .starts_with(crate::tree::DELETED_PREFIX)
+            {
+                continue;
+            }
+            std::fs::remove_dir_all(&path)
+        } else {
+            let old = entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .ok()
+                .and_then(|m| now.duration_since(m).ok())
+                .is_some_and(|age| age > TMP_MAX_AGE);
+            if !old {
+                continue;
+            }
+            std::fs::remove_file(&path)
+        };
+        if let Err(e) = result {
+            tracing::warn!(path = %path.display(), error = %e, "could not clean tmp/");
+        }
+    }
+}
+
+/// A fresh UIDVALIDITY: the current time in seconds, as Dovecot does, but
+/// never the same value twice in one process, so a mailbox deleted and
+/// re-created within a second still gets a new one.
+pub fn new_uidvalidity() -> u32 {
+    static LAST: AtomicU32 = AtomicU32::new(0);
+    let now = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| u32::try_from(d.as_secs()).unwrap_or(u32::MAX))
+        .unwrap_or(1)
+        .max(1);
+    let mut last = LAST.load(Ordering::Relaxed);
+    loop {
+        let next = now.max(last.wrapping_add(1)).max(1);
+        match LAST.compare_exchange(last, next, Ordering::Relaxed, Ordering::Relaxed) {
+            Ok(_) => return next,
+            Err(seen) => last = seen,
+        }
+    }
+}
