@@ -181,13 +181,14 @@ fn qresync(w: &mut Writer<'_>, q: &QResync) {
     if let Some(known) = &q.known_uids {
         w.sp();
         sequence_set(w, known);
-        if let Some((seqs, uids)) = &q.seq_match {
-            w.raw(b" (");
-            sequence_set(w, seqs);
-            w.sp();
-            sequence_set(w, uids);
-            w.byte(b')');
-        }
+    }
+    // RFC 7162 §3.2.5: seq-match-data may come without known-uids.
+    if let Some((seqs, uids)) = &q.seq_match {
+        w.raw(b" (");
+        sequence_set(w, seqs);
+        w.sp();
+        sequence_set(w, uids);
+        w.byte(b')');
     }
     w.byte(b')');
 }

@@ -670,3 +670,15 @@ fn sort_and_thread() {
         "A283 THREAD ORDEREDSUBJECT UTF-8 SINCE 5-Feb-1994"
     );
 }
+
+/// Regression (found by the `command_roundtrip` fuzz target): RFC 7162
+/// §3.2.5 allows seq-match-data without known-uids, and it must survive.
+#[test]
+fn qresync_seq_match_without_known_uids() {
+    let line = "a SELECT INBOX (QRESYNC (67890007 90 (1:3 4:6)))";
+    let parsed = crate::parse::parse_command(format!("{line}\r\n").as_bytes())
+        .unwrap_or_else(|e| panic!("parse: {e:?}"));
+    let mut out = Vec::new();
+    encode_command(&parsed, ClientLiterals::NonSync, &mut out);
+    assert_eq!(String::from_utf8_lossy(&out), format!("{line}\r\n"));
+}

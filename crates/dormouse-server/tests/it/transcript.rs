@@ -61,9 +61,10 @@ async fn replay(server: &TestServer, name: &str, text: &str) {
     }
 }
 
+/// Each transcript gets a fresh server and fresh mailboxes, so files do
+/// not depend on one another's leftovers.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn all_transcripts() {
-    let server = TestServer::start().await;
     let mut names: Vec<_> = std::fs::read_dir(transcripts_dir())
         .expect("transcripts dir")
         .filter_map(|e| e.ok())
@@ -75,7 +76,8 @@ async fn all_transcripts() {
     for path in names {
         let text = std::fs::read_to_string(&path).expect("read transcript");
         let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+        let server = TestServer::start().await;
         replay(&server, name.as_deref().unwrap_or("?"), &text).await;
+        server.stop().await;
     }
-    server.stop().await;
 }

@@ -178,42 +178,7 @@ fn entries_taking_the_selected_state_are_the_selected_commands() {
     }
 }
 
-#[test]
-fn in_the_selected_state_selected_commands_are_not_available_yet() {
-    for body in samples::selected() {
-        let text = format!("{} is not available yet", body.name());
-        let mut s = selected_session(Enabled::default());
-        assert_eq!(
-            run(&mut s, body),
-            sends(vec![tagged_code(StatusKind::No, Code::Cannot, &text)])
-        );
-        assert_eq!(s.state(), StateKind::Selected);
-    }
-}
 
-#[test]
-fn in_the_selected_state_mailbox_commands_are_not_available_yet() {
-    for body in samples::mailbox_commands() {
-        let text = format!("{} is not available yet", body.name());
-        let deselects = Session::command_flags(&body).contains(CommandFlags::DESELECTS);
-        let mut s = selected_session(Enabled::default());
-        let mut expected = vec![tagged_code(StatusKind::No, Code::Cannot, &text)];
-        // SELECT and EXAMINE close the current mailbox first, even when
-        // they fail (RFC 9051 §6.3.2).
-        if deselects {
-            expected.insert(
-                0,
-                Response::Status(StatusResponse {
-                    tag: None,
-                    kind: StatusKind::Ok,
-                    code: Some(Code::Closed),
-                    text: "Previous mailbox closed.".into(),
-                }),
-            );
-        }
-        assert_eq!(run(&mut s, body), sends(expected));
-    }
-}
 
 #[test]
 fn in_the_selected_state_login_commands_are_bad() {
