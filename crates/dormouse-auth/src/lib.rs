@@ -9,6 +9,7 @@
 mod cache;
 mod error;
 mod failures;
+mod gate;
 mod hashing;
 mod passwd_line;
 mod password;

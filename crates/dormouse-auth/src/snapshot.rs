@@ -12,7 +12,7 @@ use std::path::Path;
 use crate::AuthError;
 use crate::hashing::DUMMY_HASH;
 use crate::passwd_line::{Line, ParsedUser, parse_line};
-use crate::password::{StoredPassword, Unusable};
+use crate::password::{Scheme, StoredPassword, Unusable};
 
 /// What identifies one version of the file: replacing it (a new inode),
 /// rewriting it in place (mtime, size) or deleting it all change this.
@@ -88,7 +88,8 @@ impl Snapshot {
 
     fn parse(path: &Path, bytes: &[u8]) -> Snapshot {
         let mut snapshot = Snapshot::empty();
-        let mut dummy = None;
+        // Per scheme: how many users have it, and the first such hash.
+        let mut schemes: Vec<(Scheme, usize, StoredPassword)> = Vec::new();
         for (index, raw) in bytes.split(|&b| b == b'\n').enumerate() {
             let line_no = index + 1;
             let user = match parse_line(raw) {
@@ -100,8 +101,10 @@ impl Snapshot {
                 Line::User(user) => user,
             };
             match user.password.scheme() {
-                Ok(_) if dummy.is_none() => dummy = Some(user.password.clone()),
-                Ok(_) => {}
+                Ok(scheme) => match schemes.iter_mut().find(|(s, _, _)| *s == scheme) {
+                    Some((_, count, _)) => *count += 1,
+                    None => schemes.push((scheme, 1, user.password.clone())),
+                },
                 // Userdb-only lines legitimately have no password.
                 Err(Unusable::Missing) => {}
                 Err(why) => {
@@ -115,9 +118,29 @@ impl Snapshot {
             }
             snapshot.users.insert(user.entry.name.clone(), user);
         }
-        if let Some(dummy) = dummy {
+        // An unknown user must cost what a typical known one costs, or the
+        // reply time tells which names exist: hash with the most common
+        // scheme in the file (the first-listed on a tie).
+        if let Some((_, _, dummy)) = schemes.into_iter().rev().max_by_key(|(_, count, _)| *count) {
             snapshot.dummy = dummy;
         }
         snapshot
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The dummy hash for unknown users follows the most common scheme, so
+    /// one odd user listed first cannot make unknown names cheaper or
+    /// dearer than known ones (review finding, issue #2).
+    #[test]
+    fn dummy_uses_the_most_common_scheme() {
+        let file = b"first:{PLAIN}x::::::\n\
+            a:{SHA512-CRYPT}$6$saltsalt$qFmFH.bQmmtXzyBY0s9v7Oicd2z4XSIecDzlB5KiA2/jctKu9YterLp8wwnSq.qc.eoxqOmSuNp2xS0ktL3nh/::::::\n\
+            b:{SHA512-CRYPT}$6$saltsalt$qFmFH.bQmmtXzyBY0s9v7Oicd2z4XSIecDzlB5KiA2/jctKu9YterLp8wwnSq.qc.eoxqOmSuNp2xS0ktL3nh/::::::\n";
+        let snapshot = Snapshot::parse(Path::new("users"), file);
+        assert_eq!(snapshot.dummy.scheme().ok(), Some(Scheme::Sha512Crypt));
     }
 }

@@ -13,6 +13,7 @@ use rand::rngs::OsRng;
 
 use crate::cache::{Keyer, VerifiedCache};
 use crate::failures::{FailureTracker, MAX_TRACKED, delay_for};
+use crate::gate::HashGate;
 use crate::hashing::MAX_PASSWORD_LEN;
 use crate::snapshot::{Snapshot, stat};
 use crate::stats::{AuthStats, Counters, Gauges, bump};
@@ -36,6 +37,7 @@ pub struct UserDb {
     cache: Mutex<VerifiedCache>,
     failures: Mutex<FailureTracker>,
     counters: Counters,
+    gate: HashGate,
 }
 
 impl std::fmt::Debug for UserDb {
@@ -66,6 +68,7 @@ impl UserDb {
             last_stat: Mutex::new(Some(Instant::now())),
             keyer: Keyer::new(secret),
             counters: Counters::default(),
+            gate: HashGate::per_core(),
         })
     }
 
@@ -113,7 +116,7 @@ impl UserDb {
             .filter(|u| u.password.scheme().is_ok());
         let Some(user) = user else {
             bump(&self.counters.hashes);
-            let _ = snapshot.dummy.matches(password);
+            let _ = self.gate.run(|| snapshot.dummy.matches(password));
             return None;
         };
         let key = self.keyer.key(username, user.password.raw(), password);
@@ -122,7 +125,7 @@ impl UserDb {
             return Some(user.entry.clone());
         }
         bump(&self.counters.hashes);
-        if !user.password.matches(password) {
+        if !self.gate.run(|| user.password.matches(password)) {
             return None;
         }
         lock(&self.cache).insert(key, Instant::now());

@@ -180,4 +180,9 @@ pub enum ExpandError {
     ParentComponent,
     #[error("expanded mail location is empty")]
     Empty,
+    /// A relative template whose placeholders expanded to nothing at the
+    /// start (`%d/%n` for a user without a domain gives `/bob`): taking it
+    /// as absolute would put mail outside the data directory.
+    #[error("mail location would leave the data directory (an empty placeholder at its start)")]
+    LeavesBase,
 }

@@ -173,8 +173,9 @@ pub const MAX_APPEND_SIZE: u32 = 64 * 1024 * 1024;
 /// use small.
 pub const MAX_NESTING: usize = 32;
 /// The largest accepted `max_nesting`, so a typo cannot re-open the stack
-/// exhaustion the limit exists to prevent.
-pub const MAX_NESTING_CEILING: usize = 1024;
+/// exhaustion the limit exists to prevent: a debug build's parser overflows
+/// a 2 MiB worker stack near 400 levels; 128 leaves a wide margin.
+pub const MAX_NESTING_CEILING: usize = 128;
 /// No limit beyond the process's open-file limit: IDLE clients are cheap,
 /// and the fd limit already fails accept() gracefully.
 pub const MAX_CONNECTIONS: usize = 0;

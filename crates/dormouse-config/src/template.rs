@@ -136,10 +136,20 @@ impl MailLocation {
         if expanded.components().any(|c| c == Component::ParentDir) {
             return Err(ExpandError::ParentComponent);
         }
-        if expanded.is_absolute() {
-            Ok(expanded)
-        } else {
-            Ok(self.base.join(expanded))
+        match (self.is_absolute(), expanded.is_absolute()) {
+            (true, _) => Ok(expanded),
+            (false, false) => Ok(self.base.join(expanded)),
+            (false, true) => Err(ExpandError::LeavesBase),
+        }
+    }
+
+    /// Whether the template itself names an absolute path (a leading `/`
+    /// or `%h`); only then may an expansion be absolute.
+    fn is_absolute(&self) -> bool {
+        match self.segments.first() {
+            Some(Segment::Literal(text)) => text.starts_with('/'),
+            Some(Segment::Home) => true,
+            _ => false,
         }
     }
 }

@@ -14,7 +14,7 @@ use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use dormouse_proto::encode::{EncodeOptions, Utf8Mode, encode_response};
-use dormouse_proto::parse::{CommandDecoder, Decoded, LineResult, LiteralPolicy, Recovery};
+use dormouse_proto::parse::{CommandDecoder, Decoded, Limits, LineResult, LiteralPolicy, Recovery};
 use dormouse_proto::{Command, Continue, Response};
 use dormouse_session::{
     ConnectionInfo, InputMode, Next, Outcome, PlaintextAuth, Session, SessionEvent, StateKind,
@@ -37,8 +37,19 @@ const READ_CHUNK: usize = 8 * 1024;
 /// costs memory. Generous, because phones on bad links stall for a while.
 const WRITE_STALL: std::time::Duration = std::time::Duration::from_secs(60);
 
+/// Counts a connection for as long as it lives, on every exit path,
+/// unwinding included.
+struct Counted(Arc<Shared>);
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        self.0.connections.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
 pub(crate) async fn serve(stream: TcpStream, remote: SocketAddr, shared: Arc<Shared>) {
     let count = shared.connections.fetch_add(1, Ordering::Relaxed) + 1;
+    let _counted = Counted(shared.clone());
     let id = SessionId::next();
     let max = shared.config.limits.max_connections;
     let started = Instant::now();
@@ -59,7 +70,6 @@ pub(crate) async fn serve(stream: TcpStream, remote: SocketAddr, shared: Arc<Sha
             "disconnect"
         );
     }
-    shared.connections.fetch_sub(1, Ordering::Relaxed);
 }
 
 /// Why a connection ended, for the disconnect log line.
@@ -145,7 +155,15 @@ impl Connection {
         );
         Connection {
             stream,
-            decoder: CommandDecoder::new(shared.limits, LiteralPolicy::Plus),
+            // Before login APPEND gets the small literal limit; see
+            // `adjust_append_limit`.
+            decoder: CommandDecoder::new(
+                Limits {
+                    max_append_literal: shared.limits.max_literal,
+                    ..shared.limits
+                },
+                LiteralPolicy::Plus,
+            ),
             shared,
             id,
             remote,
@@ -272,6 +290,15 @@ impl Connection {
             if self.out.len() >= FLUSH_AT && self.flush().await.is_err() {
                 return Step::End(End::Io);
             }
+            // A client that pipelines failing LOGINs never waits for
+            // input, so the login budget is checked here as well.
+            if let Some((at, Expiry::Login)) = self.deadline(self.connected_at)
+                && Instant::now() >= at
+            {
+                self.log_expiry(Expiry::Login);
+                self.queue_raw(Expiry::Login.bye());
+                return Step::End(End::Timeout);
+            }
             let Some(session) = &mut self.session else {
                 return Step::End(End::Internal);
             };
@@ -303,18 +330,29 @@ impl Connection {
                         self.on_session(Blocking::Yes, move |s| s.sasl_response(&line))
                             .await
                     }
-                    LineResult::TooLong => {
-                        Some(session.parse_error(None, "SASL response too long", None))
-                    }
+                    LineResult::TooLong => Some(session.abort_sasl("SASL response too long")),
                 },
             };
             let Some(outcome) = outcome else {
                 return Step::End(End::Internal);
             };
+            self.adjust_append_limit();
             if let Next::Close = self.deliver(outcome).await {
                 return Step::End(End::Logout);
             }
         }
+    }
+
+    /// Only a logged-in user may APPEND, so only then may a literal be as
+    /// big as `max_append_size`; before, APPEND gets the small limit.
+    fn adjust_append_limit(&mut self) {
+        let limit = match self.session.as_ref().map(Session::state) {
+            Some(StateKind::Authenticated | StateKind::Selected) => {
+                self.shared.limits.max_append_literal
+            }
+            _ => self.shared.limits.max_literal,
+        };
+        self.decoder.set_max_append_literal(limit);
     }
 
     /// Runs one command, off the runtime when the command table says it may
@@ -341,9 +379,19 @@ impl Connection {
         let mut session = self.session.take()?;
         match blocking {
             Blocking::No => {
-                let outcome = f(&mut session);
-                self.session = Some(session);
-                Some(outcome)
+                // A panic here would unwind the whole task: catch it, drop
+                // the session it may have left inconsistent, say BYE.
+                match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut session))) {
+                    Ok(outcome) => {
+                        self.session = Some(session);
+                        Some(outcome)
+                    }
+                    Err(_) => {
+                        warn!(session = %self.id, "command panicked");
+                        self.queue_raw(b"* BYE [SERVERBUG] Internal error, closing\r\n");
+                        None
+                    }
+                }
             }
             Blocking::Yes => {
                 let joined = tokio::task::spawn_blocking(move || {

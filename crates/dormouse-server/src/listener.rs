@@ -91,7 +91,10 @@ pub async fn run(
         .await
         .is_err()
     {
-        warn!("shutdown grace period over; dropping remaining connections");
+        warn!(
+            connections = shared.connections.load(Ordering::Relaxed),
+            "shutdown grace period over; connections still open end with the runtime"
+        );
     }
     Ok(())
 }

@@ -1,9 +1,14 @@
-//! Conversions between the IMAP flag syntax and the store's flags: system
-//! flags are bits, keywords are names. `\Recent` is the server's to set and
-//! is never stored.
+//! Conversions between the IMAP syntax and the store's: flags (system flags
+//! are bits, keywords are names; `\Recent` is the server's to set and is
+//! never stored) and mailbox names (modified UTF-7 or, with UTF8=ACCEPT,
+//! UTF-8 on the wire; validated UTF-8 `MailboxName`s in the store).
 
-use dormouse_proto::Flag;
-use dormouse_storage::{MessageMeta, SystemFlags};
+use dormouse_proto::{Flag, Mailbox, mutf7};
+use dormouse_storage::{MailboxName, MessageMeta, SystemFlags};
+
+use crate::errors::{CommandError, Refusal};
+use crate::extensions::Extension;
+use crate::state::Authenticated;
 
 /// The FLAGS of a message as a client sees them, `\Recent` included when
 /// this session holds it (IMAP4rev1 only; IMAP4rev2 dropped `\Recent`).
@@ -58,6 +63,21 @@ pub(crate) fn defined_flags(keywords: &[String]) -> Vec<Flag> {
         .map(|(_, f)| f.clone())
         .chain(keywords.iter().cloned().map(Flag::Keyword))
         .collect()
+}
+
+/// The store's name for a mailbox name as the client sent it: modified
+/// UTF-7 is decoded unless UTF8=ACCEPT is on (RFC 6855 §3), then the store
+/// validates it. Either failure is a NO, as in Dovecot.
+pub(crate) fn mailbox_name(
+    auth: &Authenticated,
+    raw: &Mailbox,
+) -> Result<MailboxName, CommandError> {
+    let decoded = if auth.enabled.contains(Extension::Utf8Accept) {
+        raw.0.clone()
+    } else {
+        mutf7::decode(&raw.0).map_err(|_| Refusal::MailboxNameEncoding)?
+    };
+    Ok(auth.mail.name(&decoded)?)
 }
 
 const SYSTEM: [(SystemFlags, Flag); 5] = [

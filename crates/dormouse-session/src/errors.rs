@@ -60,6 +60,20 @@ pub(crate) enum ClientError {
     InvalidBase64,
     #[error("AUTHENTICATE: malformed PLAIN response")]
     MalformedPlain,
+    /// RFC 7162 §3.2.5: the QRESYNC parameter needs `ENABLE QRESYNC` first.
+    #[error("QRESYNC is not enabled")]
+    QresyncNotEnabled,
+    /// RFC 7162 §7: known-uids and the seq-match sets may not use `*`.
+    #[error("Invalid QRESYNC parameters: {0}")]
+    InvalidQresync(&'static str),
+    /// RFC 5258 §3: an unknown LIST selection or return option is BAD.
+    #[error("LIST: unknown option {option}")]
+    UnknownListOption { option: String },
+    /// A well-formed request for something this server does not implement
+    /// (SORT RETURN, a THREAD algorithm it does not advertise): BAD, as
+    /// Dovecot answers an unknown THREAD algorithm.
+    #[error("{what} is not supported")]
+    Unsupported { what: String },
 }
 
 #[derive(Debug, Error)]
@@ -77,6 +91,32 @@ pub(crate) enum Refusal {
     /// A command whose storage does not exist yet.
     #[error("{command} is not available yet")]
     NotAvailableYet { command: &'static str },
+    /// STORE, EXPUNGE or MOVE in a mailbox opened with EXAMINE.
+    #[error("Mailbox is read-only.")]
+    ReadOnly,
+    /// A mailbox name that is not canonical modified UTF-7 (RFC 3501
+    /// §5.1.3) from a client that has not enabled UTF8=ACCEPT.
+    #[error("Mailbox name is not valid modified UTF-7")]
+    MailboxNameEncoding,
+    /// APPEND to a mailbox that does not exist but could be created
+    /// (RFC 9051 §6.3.12): NO [TRYCREATE].
+    #[error("Mailbox does not exist")]
+    TryCreate,
+    /// RFC 6154 §3: a CREATE with a special use this server cannot give
+    /// the new mailbox: NO [USEATTR].
+    #[error("Unsupported special-use attribute")]
+    UnsupportedSpecialUse,
+    /// APPEND of a zero-byte message, which Dovecot refuses too.
+    #[error("Can't save a zero byte message")]
+    EmptyMessage,
+    /// RFC 3516 §4.4: a literal8 APPEND whose data holds NUL, which a
+    /// message file served as RFC 5322 text cannot carry: NO [UNKNOWN-CTE].
+    #[error("Binary content with NUL bytes cannot be stored")]
+    BinaryNotStorable,
+    /// RFC 9051 §6.4.4: SEARCH (and SORT, THREAD) with a charset this
+    /// server does not convert: NO [BADCHARSET (UTF-8 US-ASCII)].
+    #[error("The specified charset is not supported")]
+    BadCharset,
 }
 
 #[derive(Debug, Error)]
@@ -149,7 +189,19 @@ impl CommandError {
                     Refusal::AuthenticationFailed { .. } => Code::AuthenticationFailed,
                     Refusal::AuthorizationFailed => Code::AuthorizationFailed,
                     Refusal::PrivacyRequired => Code::PrivacyRequired,
-                    Refusal::UnsupportedMechanism | Refusal::NotAvailableYet { .. } => Code::Cannot,
+                    Refusal::UnsupportedMechanism
+                    | Refusal::NotAvailableYet { .. }
+                    | Refusal::ReadOnly => Code::Cannot,
+                    Refusal::MailboxNameEncoding | Refusal::EmptyMessage => Code::Cannot,
+                    Refusal::TryCreate => Code::TryCreate,
+                    Refusal::UnsupportedSpecialUse => Code::Other("USEATTR".into(), None),
+                    Refusal::BinaryNotStorable => Code::UnknownCte,
+                    Refusal::BadCharset => Code::BadCharset(
+                        crate::search_charset::SUPPORTED
+                            .iter()
+                            .map(|c| c.to_string())
+                            .collect(),
+                    ),
                 }),
             ),
             CommandError::Backend(BackendError::AuthUnavailable) => {

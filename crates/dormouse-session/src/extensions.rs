@@ -16,10 +16,13 @@ pub(crate) enum Extension {
 }
 
 impl Extension {
-    /// What ENABLE accepts. CONDSTORE and QRESYNC join once SELECT, FETCH
-    /// and STORE implement them (issue #3); until then enabling them would
-    /// promise behaviour that is not there.
-    const ALL: [Extension; 2] = [Extension::Imap4rev2, Extension::Utf8Accept];
+    /// What ENABLE accepts.
+    const ALL: [Extension; 4] = [
+        Extension::Imap4rev2,
+        Extension::Utf8Accept,
+        Extension::Condstore,
+        Extension::Qresync,
+    ];
 
     /// The capability name, as listed in `* ENABLED`.
     pub(crate) fn name(self) -> &'static str {
@@ -58,13 +61,16 @@ impl Enabled {
     }
 
     /// Turns `ext` on; true if it was off, i.e. it belongs in `* ENABLED`.
+    /// CONDSTORE after QRESYNC was already on, so it is not listed again.
     pub(crate) fn insert(&mut self, ext: Extension) -> bool {
+        let was_on = self.contains(ext);
         let flag = match ext {
             Extension::Imap4rev2 => &mut self.imap4rev2,
             Extension::Utf8Accept => &mut self.utf8_accept,
             Extension::Condstore => &mut self.condstore,
             Extension::Qresync => &mut self.qresync,
         };
-        !std::mem::replace(flag, true)
+        *flag = true;
+        !was_on
     }
 }

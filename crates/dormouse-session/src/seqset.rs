@@ -34,6 +34,30 @@ pub(crate) fn resolve(
     }
 }
 
+/// The numbers of a set that must not use `*` or `$` (QRESYNC's
+/// known-uids and seq-match data, RFC 7162 §7), as sorted, merged spans;
+/// `None` if it does use them.
+pub(crate) fn literal_spans(set: &SequenceSet) -> Option<Vec<(u32, u32)>> {
+    literal_spans_as_written(set).map(merge)
+}
+
+/// The same spans unmerged, in the order the client wrote them, for sets
+/// whose order carries meaning (QRESYNC's seq-match pairs).
+pub(crate) fn literal_spans_as_written(set: &SequenceSet) -> Option<Vec<(u32, u32)>> {
+    let SequenceSet::Ranges(ranges) = set else {
+        return None;
+    };
+    ranges
+        .iter()
+        .map(|range| match (range.start, range.end) {
+            (SeqNum::Value(a), SeqNum::Value(b)) => {
+                Some((a.get().min(b.get()), a.get().max(b.get())))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
 fn by_seq(ranges: &[dormouse_proto::SeqRange], view: &View) -> Result<Vec<Addressed>, ClientError> {
     let exists = view.exists();
     let value = |n: SeqNum| -> Result<u32, ClientError> {

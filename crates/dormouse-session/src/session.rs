@@ -177,6 +177,20 @@ impl Session {
         }
     }
 
+    /// Ends a pending AUTHENTICATE whose response line could not be read
+    /// (too long): a tagged BAD for it, so the next line is read as a
+    /// command again instead of as a SASL response.
+    pub fn abort_sasl(&mut self, text: &str) -> Outcome {
+        let tag = match &self.state {
+            State::Authenticating(pending) => Some(pending.tag.clone()),
+            _ => None,
+        };
+        if tag.is_some() {
+            self.state = State::NotAuthenticated(NotAuthenticated);
+        }
+        self.parse_error(tag, text, None)
+    }
+
     /// A BAD for input the parser rejected: tagged if it found the tag,
     /// otherwise untagged.
     pub fn parse_error(&mut self, tag: Option<Tag>, text: &str, code: Option<Code>) -> Outcome {

@@ -159,8 +159,17 @@ pub fn dotlock(path: &Path, stale: Duration) -> io::Result<DotLock> {
             Ok(mut file) => {
                 // Dovecot's dotlock content: lets a waiter on this host see
                 // that the holder died without waiting for the stale timeout.
-                file.write_all(format!("{}:{}", std::process::id(), hostname()).as_bytes())?;
-                let meta = file.metadata()?;
+                let written = file
+                    .write_all(format!("{}:{}", std::process::id(), hostname()).as_bytes())
+                    .and_then(|()| file.metadata());
+                let meta = match written {
+                    Ok(meta) => meta,
+                    Err(e) => {
+                        // A half-made lock would block everyone until stale.
+                        let _ = fs::remove_file(&lock_path);
+                        return Err(e);
+                    }
+                };
                 return Ok(DotLock {
                     target: path.to_path_buf(),
                     lock_path,
@@ -267,9 +276,12 @@ impl DotLock {
         let Some(mut file) = self.file.take() else {
             return Err(io::Error::other("dotlock already released"));
         };
+        // Truncate first: writing over the `pid:host` content in place
+        // could leave a mix (`57345:host`) that a waiter reads as a dead
+        // holder and overrides while we still hold the lock.
+        file.set_len(0)?;
         file.seek(SeekFrom::Start(0))?;
         file.write_all(bytes)?;
-        file.set_len(u64::try_from(bytes.len()).unwrap_or(u64::MAX))?;
         copy_mode_from(&self.target, &file)?;
         if fsync == Fsync::Always {
             file.sync_all()?;

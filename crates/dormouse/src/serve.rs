@@ -32,6 +32,12 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
                 "created user 'demo' with password '{password}' (shown once; change it with `dormouse user passwd demo`)"
             );
         }
+        // Accepted now so that configs and scripts written for the full
+        // interface keep working; said out loud so nobody waits for them.
+        tracing::warn!(addr = %config.listen.lmtp, "LMTP delivery is not implemented in this version; listen.lmtp is ignored");
+        if let Some(imaps) = config.listen.imaps {
+            tracing::warn!(addr = %imaps, "implicit TLS is not implemented in this version; listen.imaps is ignored");
+        }
         match nofile {
             Ok(limit) => tracing::info!(limit, "open-file limit"),
             Err(e) => tracing::warn!(error = %e, "cannot raise the open-file limit"),

@@ -167,13 +167,13 @@ const INVALID: &[(&str, &str, &str, usize)] = &[
     (
         "[limits]\nmax_nesting = 0",
         "limits.max_nesting",
-        "outside 1..=1024",
+        "outside 1..=128",
         2,
     ),
     (
         "[limits]\nmax_nesting = 5000",
         "limits.max_nesting",
-        "outside 1..=1024",
+        "outside 1..=128",
         2,
     ),
     (

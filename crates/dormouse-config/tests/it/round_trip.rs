@@ -37,7 +37,7 @@ fn a_fully_customised_config_round_trips() {
         max_line_length = 100000
         max_literal = "1MiB"
         max_append_size = "1GB"
-        max_nesting = 1024
+        max_nesting = 128
         max_connections = 19000
         [timeouts]
         login = "1s"

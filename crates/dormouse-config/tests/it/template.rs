@@ -150,3 +150,13 @@ fn expansion_errors_are_config_errors_with_a_message() {
     ));
     assert!(err.to_string().contains('/'), "{err}");
 }
+
+/// `%d/%n` for a user without a domain must not become `/bob` (review
+/// finding, issue #2): a relative template stays under the data dir.
+#[test]
+fn an_empty_leading_placeholder_cannot_make_an_absolute_path() {
+    assert_eq!(expand("%d/%n", "bob", None), Err(ExpandError::LeavesBase));
+    assert_eq!(expand("%d/%n", "root@", None), Err(ExpandError::LeavesBase));
+    assert!(expand("%d/%n", "bob@example.org", None).is_ok());
+    assert!(expand("/srv/mail/%u", "bob", None).is_ok_and(|p| p == Path::new("/srv/mail/bob")));
+}

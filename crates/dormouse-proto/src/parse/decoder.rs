@@ -110,6 +110,17 @@ impl CommandDecoder {
         self.buf.len()
     }
 
+    /// Changes the literal limit inside APPEND. The server keeps it at
+    /// `max_literal` until the client has logged in: only a user may append,
+    /// so nobody else gets to make us buffer megabytes.
+    pub fn set_max_append_literal(&mut self, limit: u32) {
+        self.limits.max_append_literal = limit;
+    }
+
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
     /// Gives memory back: drops the buffer when it is empty, otherwise
     /// shrinks it to what it holds. For idle (hibernating) connections.
     pub fn release_memory(&mut self) {
@@ -240,6 +251,11 @@ impl CommandDecoder {
         let bytes = self.buf.get(..=lf).unwrap_or(&[]);
         let parsed = command::parse(bytes, &self.limits);
         self.buf.drain(..=lf);
+        // A big APPEND must not leave its capacity behind for the life of
+        // the connection.
+        if self.buf.capacity() > 2 * self.limits.max_line.max(4096) {
+            self.buf.shrink_to(self.limits.max_line);
+        }
         self.state = State::Framing(Frame::default());
         match parsed {
             Ok(cmd) => Decoded::Command(cmd),

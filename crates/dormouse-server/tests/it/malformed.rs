@@ -100,3 +100,40 @@ async fn abrupt_disconnects_do_not_disturb_others() {
     assert!(reply.last().is_some_and(|l| l.starts_with("a OK")));
     server.stop().await;
 }
+
+/// Only a logged-in user may make the server buffer a big APPEND: before
+/// login APPEND gets the small literal limit (review finding, issue #2).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn append_literal_before_login_gets_the_small_limit() {
+    let server = TestServer::start().await;
+    let mut c = server.connect().await;
+    c.line().await;
+    c.send(b"a APPEND INBOX {1000000}\r\n").await;
+    let line = c.line().await;
+    assert!(line.starts_with("a BAD [TOOBIG] "), "{line:?}");
+    let reply = c.command("b", "LOGIN alice wonderland").await;
+    assert!(reply.last().is_some_and(|l| l.starts_with("b OK")));
+    // Logged in, the same announcement is accepted.
+    c.send(b"c APPEND INBOX {1000000}\r\n").await;
+    let line = c.line().await;
+    assert!(line.starts_with("+ "), "{line:?}");
+    server.stop().await;
+}
+
+/// An AUTHENTICATE response line over the limit ends the exchange with a
+/// tagged BAD, so the next line is a command again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn overlong_sasl_response_ends_the_exchange() {
+    let server = TestServer::start().await;
+    let mut c = server.connect().await;
+    c.line().await;
+    c.send(b"a AUTHENTICATE PLAIN\r\n").await;
+    assert_eq!(c.line().await, "+ \r\n");
+    let mut long = vec![b'A'; 70 * 1024];
+    long.extend_from_slice(b"\r\n");
+    c.send(&long).await;
+    assert_eq!(c.line().await, "a BAD SASL response too long\r\n");
+    let reply = c.command("b", "NOOP").await;
+    assert_eq!(reply, vec!["b OK NOOP completed\r\n".to_string()]);
+    server.stop().await;
+}

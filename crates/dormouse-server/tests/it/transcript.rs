@@ -3,7 +3,11 @@
 //! RFC's own notation: `C:` lines are sent with CRLF, `S:` lines are the
 //! exact lines expected before the next `C:`. `$VERSION` stands for the
 //! crate version; `#` starts a comment; `--` alone starts a new connection.
+//! Values the server picks (UIDVALIDITY is the time of day) are captured:
+//! `${name}` in an `S:` line matches a run of digits, the first time binds
+//! it, later times must match it; in a `C:` line it stands for that value.
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::harness::{Client, TestServer};
@@ -44,14 +48,18 @@ fn parse(text: &str) -> Vec<Step> {
 
 async fn replay(server: &TestServer, name: &str, text: &str) {
     let mut client: Client = server.connect().await;
+    let mut vars: HashMap<String, String> = HashMap::new();
     for (n, step) in parse(text).into_iter().enumerate() {
         match step {
-            Step::Send(line) => client.send(format!("{line}\r\n").as_bytes()).await,
+            Step::Send(line) => {
+                let line = substitute(&line, &vars);
+                client.send(format!("{line}\r\n").as_bytes()).await
+            }
             Step::Expect(want) => {
                 let got = client.line().await;
-                assert_eq!(
-                    got,
-                    format!("{want}\r\n"),
+                let line = got.strip_suffix("\r\n").unwrap_or(&got);
+                assert!(
+                    got.ends_with("\r\n") && matches(&want, line, &mut vars),
                     "{name}: step {n}: server sent {got:?}, transcript expects {want:?}"
                 );
             }
@@ -59,6 +67,40 @@ async fn replay(server: &TestServer, name: &str, text: &str) {
             Step::Closed => assert!(client.closed().await, "{name}: step {n}: still open"),
         }
     }
+}
+
+/// Whether `got` is `want` with each `${name}` standing for digits, bound
+/// in `vars` the first time and required to repeat after that.
+fn matches(want: &str, got: &str, vars: &mut HashMap<String, String>) -> bool {
+    let Some((literal, rest)) = want.split_once("${") else {
+        return want == got;
+    };
+    let Some(got) = got.strip_prefix(literal) else {
+        return false;
+    };
+    let Some((var, want_rest)) = rest.split_once('}') else {
+        return false;
+    };
+    let digits = got.bytes().take_while(u8::is_ascii_digit).count();
+    let (value, got_rest) = got.split_at(digits);
+    if value.is_empty() {
+        return false;
+    }
+    match vars.get(var) {
+        Some(bound) if bound != value => return false,
+        Some(_) => {}
+        None => {
+            vars.insert(var.to_string(), value.to_string());
+        }
+    }
+    matches(want_rest, got_rest, vars)
+}
+
+/// `line` with every bound `${name}` replaced by its value.
+fn substitute(line: &str, vars: &HashMap<String, String>) -> String {
+    vars.iter().fold(line.to_string(), |line, (var, value)| {
+        line.replace(&format!("${{{var}}}"), value)
+    })
 }
 
 /// Each transcript gets a fresh server and fresh mailboxes, so files do

@@ -178,8 +178,6 @@ fn entries_taking_the_selected_state_are_the_selected_commands() {
     }
 }
 
-
-
 #[test]
 fn in_the_selected_state_login_commands_are_bad() {
     for body in samples::not_authenticated() {

@@ -35,7 +35,7 @@ fn unknown_and_unsupported_names_are_ignored() {
     assert_eq!(
         s.handle(cmd(
             "e1",
-            enable(&["CONDSTORE", "X-GOOD-IDEA", "UTF8=ACCEPT"])
+            enable(&["METADATA", "X-GOOD-IDEA", "UTF8=ACCEPT"])
         )),
         enabled("e1", &["UTF8=ACCEPT"])
     );
@@ -46,8 +46,28 @@ fn unknown_and_unsupported_names_are_ignored() {
 fn enabled_is_sent_even_when_nothing_was_enabled() {
     let mut s = logged_in();
     assert_eq!(
-        s.handle(cmd("e1", enable(&["QRESYNC"]))),
+        s.handle(cmd("e1", enable(&["X-GOOD-IDEA"]))),
         enabled("e1", &[])
+    );
+}
+
+/// RFC 7162 §3.1, §3.2.3: both can be enabled; QRESYNC implies CONDSTORE,
+/// so CONDSTORE after it is not newly enabled.
+#[test]
+fn condstore_and_qresync_can_be_enabled() {
+    let mut s = logged_in();
+    assert_eq!(
+        s.handle(cmd("e1", enable(&["condstore"]))),
+        enabled("e1", &["CONDSTORE"])
+    );
+    assert_eq!(
+        s.handle(cmd("e2", enable(&["QRESYNC", "CONDSTORE"]))),
+        enabled("e2", &["QRESYNC"])
+    );
+    let mut t = logged_in();
+    assert_eq!(
+        t.handle(cmd("e1", enable(&["QRESYNC", "CONDSTORE"]))),
+        enabled("e1", &["QRESYNC"])
     );
 }
 
