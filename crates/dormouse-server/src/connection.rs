@@ -447,6 +447,9 @@ impl Connection {
                 info!(session = %self.id, remote = %self.remote.ip(), "login failed")
             }
             SessionEvent::LoggedOut => info!(session = %self.id, "logout"),
+            SessionEvent::StorageFailed { detail } => {
+                warn!(session = %self.id, error = %detail, "mail storage failed")
+            }
         }
     }
 

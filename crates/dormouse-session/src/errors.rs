@@ -171,6 +171,13 @@ impl CommandError {
 
     pub(crate) fn event(&self) -> Option<SessionEvent> {
         match self {
+            CommandError::Storage(e) if e.fault() != Fault::Client => {
+                let detail = match std::error::Error::source(e) {
+                    Some(source) => format!("{e}: {source}"),
+                    None => e.to_string(),
+                };
+                Some(SessionEvent::StorageFailed { detail })
+            }
             CommandError::Refused(
                 Refusal::AuthenticationFailed { .. }
                 | Refusal::AuthorizationFailed

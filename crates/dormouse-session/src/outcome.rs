@@ -47,6 +47,12 @@ pub enum SessionEvent {
     LoginFailed,
     /// The client sent LOGOUT.
     LoggedOut,
+    /// The mail store failed for reasons that are not the client's (disk,
+    /// permissions, a corrupt index): the operator needs a log line, the
+    /// client got NO [UNAVAILABLE] or similar. `detail` names no user.
+    StorageFailed {
+        detail: String,
+    },
 }
 
 /// How the user logged in.

@@ -7,6 +7,7 @@
 
 mod error;
 mod ids;
+mod logpath;
 
 // On-disk formats (Dovecot-compatible Maildir files) and file-system
 // helpers; public so the integration tests and fuzzers can reach them.

@@ -47,7 +47,7 @@ impl Mailbox {
             Loaded::Log { uidvalidity, data } => replay(&dir, uidvalidity, &data, fsync)?,
             Loaded::Foreign => {
                 let aside = dir.join(format!("{INDEX_NAME}.broken"));
-                tracing::error!(dir = %dir.display(), "index is not a dormouse index; rebuilding it");
+                tracing::error!(mailbox = %crate::logpath::PathTag::of(&dir), "index is not a dormouse index; rebuilding it");
                 std::fs::rename(dir.join(INDEX_NAME), aside)?;
                 scan::rebuild(&dir, fsync)?
             }
@@ -146,7 +146,7 @@ impl Mailbox {
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 // The index vanished under us: write it afresh from memory,
                 // then add the new records.
-                tracing::warn!(dir = %self.dir.display(), "index file disappeared; rewriting it");
+                tracing::warn!(mailbox = %crate::logpath::PathTag::of(&self.dir), "index file disappeared; rewriting it");
                 self.rewrite(st)?;
                 log::append(&self.dir, &buf, self.fsync).map_err(|e| self.io_error(e))?;
             }
@@ -158,7 +158,7 @@ impl Mailbox {
             && let Err(e) = self.rewrite(st)
         {
             // The log stays valid, only longer than it needs to be.
-            tracing::warn!(dir = %self.dir.display(), error = %e, "index compaction failed");
+            tracing::warn!(mailbox = %crate::logpath::PathTag::of(&self.dir), error = %e, "index compaction failed");
         }
         Ok(())
     }
@@ -176,7 +176,7 @@ impl Mailbox {
                 st.apply(records);
             }
             Err(e) => {
-                tracing::warn!(dir = %self.dir.display(), error = %e, "index append failed");
+                tracing::warn!(mailbox = %crate::logpath::PathTag::of(&self.dir), error = %e, "index append failed");
             }
         }
     }
@@ -259,7 +259,7 @@ impl Mailbox {
         match write_uidlist(&self.dir, &list, self.fsync) {
             Ok(()) => *written = generation,
             Err(e) => {
-                tracing::warn!(dir = %self.dir.display(), error = %e, "could not update dovecot-uidlist");
+                tracing::warn!(mailbox = %crate::logpath::PathTag::of(&self.dir), error = %e, "could not update dovecot-uidlist");
                 let mut st = self.state.write().unwrap_or_else(PoisonError::into_inner);
                 st.uidlist_dirty = true;
             }
@@ -418,7 +418,7 @@ fn clean_tmp(dir: &Path) {
             std::fs::remove_file(&path)
         };
         if let Err(e) = result {
-            tracing::warn!(path = %path.display(), error = %e, "could not clean tmp/");
+            tracing::warn!(mailbox = %crate::logpath::PathTag::of(&path), error = %e, "could not clean tmp/");
         }
     }
 }
