@@ -45,7 +45,7 @@ impl<'a> Content<'a> {
 /// Why an item has no data: the whole FETCH then ends with NO.
 #[derive(Debug, thiserror::Error)]
 pub(crate) enum ItemError {
-    /// RFC 3516 §4.3: `NO [UNKNOWN-CTE]`.
+    /// RFC 3516: `NO [UNKNOWN-CTE]`.
     #[error("Unknown Content-Transfer-Encoding {0:?}")]
     UnknownEncoding(String),
     /// The part is not valid in its declared encoding: `NO [PARSE]`, as

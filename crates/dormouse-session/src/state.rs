@@ -17,6 +17,12 @@ pub enum StateKind {
     Logout,
 }
 
+// Most sessions spend their life selected, so boxing the big variant would
+// only add an allocation; idle sessions shed this state when they hibernate.
+#[expect(
+    clippy::large_enum_variant,
+    reason = "the selected state is the common one"
+)]
 pub(crate) enum State {
     NotAuthenticated(NotAuthenticated),
     /// Inside `AUTHENTICATE PLAIN` without an initial response: waiting for

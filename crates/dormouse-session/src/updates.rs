@@ -98,6 +98,22 @@ pub(crate) fn flag_lists(keywords: &[String], access: Access) -> Vec<Response> {
     ]
 }
 
+/// Turns CONDSTORE on for a command that enables it (RFC 7162 §3.1: STORE
+/// UNCHANGEDSINCE, FETCH MODSEQ or CHANGEDSINCE, SEARCH MODSEQ...). When it
+/// was off, the client is told the HIGHESTMODSEQ it has now caught up to,
+/// as Dovecot does, so it has a starting point for later CHANGEDSINCE.
+pub(crate) fn enable_condstore(selected: &mut Selected) -> Option<Response> {
+    if !selected.authenticated.enabled.insert(Extension::Condstore) {
+        return None;
+    }
+    Some(Response::Status(StatusResponse {
+        tag: None,
+        kind: StatusKind::Ok,
+        code: Some(Code::HighestModSeq(selected.view.highest_modseq().0)),
+        text: "Highest".into(),
+    }))
+}
+
 /// Which items a FETCH about a message's flags carries besides those the
 /// session adds on its own (UID with QRESYNC, MODSEQ with CONDSTORE).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -123,7 +123,7 @@ impl Mailbox {
                 // Gone: an outside expunge the next scan will report.
                 Ok(false) => {}
                 Err(e) => {
-                    tracing::warn!(mailbox = %crate::logpath::PathTag::of(&self.dir()), error = %e, "could not rename a message file for STORE");
+                    tracing::warn!(mailbox = %crate::logpath::PathTag::of(self.dir()), error = %e, "could not rename a message file for STORE");
                 }
             }
         }

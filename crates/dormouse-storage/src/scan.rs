@@ -127,7 +127,7 @@ fn list_sub(dir: &Path, sub: &str, location: Location, out: &mut Vec<DiskEntry>)
             continue;
         }
         let Ok(name) = entry.file_name().into_string() else {
-            tracing::warn!(mailbox = %crate::logpath::PathTag::of(&dir), "skipping a message file whose name is not UTF-8");
+            tracing::warn!(mailbox = %crate::logpath::PathTag::of(dir), "skipping a message file whose name is not UTF-8");
             continue;
         };
         // Maildir readers ignore dot files; line breaks could not be
@@ -308,7 +308,7 @@ pub fn rescan(mb: &Mailbox, st: &mut State, mode: ScanMode) -> Result<(), Storag
             continue;
         };
         if next_uid == u32::MAX {
-            tracing::error!(mailbox = %crate::logpath::PathTag::of(&dir), "UID space exhausted; new files are ignored");
+            tracing::error!(mailbox = %crate::logpath::PathTag::of(dir), "UID space exhausted; new files are ignored");
             break;
         }
         let keywords = match e.location {
@@ -423,7 +423,7 @@ fn move_new_to_cur(mb: &Mailbox, st: &mut State) {
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
             Err(e) => {
-                tracing::warn!(mailbox = %crate::logpath::PathTag::of(&dir), error = %e, "could not move a file from new/ to cur/")
+                tracing::warn!(mailbox = %crate::logpath::PathTag::of(dir), error = %e, "could not move a file from new/ to cur/")
             }
         }
     }
@@ -441,7 +441,7 @@ pub fn rebuild(dir: &Path, fsync: Fsync) -> Result<State, StorageError> {
     let uidlist = match read_uidlist(dir) {
         Ok(list) => list,
         Err(e) => {
-            tracing::error!(mailbox = %crate::logpath::PathTag::of(&dir), error = %e, "unreadable dovecot-uidlist; assigning new UIDs");
+            tracing::error!(mailbox = %crate::logpath::PathTag::of(dir), error = %e, "unreadable dovecot-uidlist; assigning new UIDs");
             None
         }
     };
@@ -504,7 +504,7 @@ pub fn rebuild(dir: &Path, fsync: Fsync) -> Result<State, StorageError> {
     let mut assigned = known;
     for i in unknown {
         if st.next_uid == u32::MAX {
-            tracing::error!(mailbox = %crate::logpath::PathTag::of(&dir), "UID space exhausted; new files are ignored");
+            tracing::error!(mailbox = %crate::logpath::PathTag::of(dir), "UID space exhausted; new files are ignored");
             break;
         }
         assigned.push((st.next_uid, i));
@@ -560,7 +560,7 @@ pub fn rebuild(dir: &Path, fsync: Fsync) -> Result<State, StorageError> {
     log::write_fresh(dir, st.uidvalidity, &snapshot, fsync)?;
     st.log_bytes = (snapshot.len() + HEADER_LEN) as u64;
     tracing::info!(
-        mailbox = %crate::logpath::PathTag::of(&dir),
+        mailbox = %crate::logpath::PathTag::of(dir),
         messages = st.messages.len(),
         from_uidlist = uidlist.is_some(),
         "built a new index"

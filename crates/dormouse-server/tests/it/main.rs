@@ -7,3 +7,4 @@ mod pipelining;
 mod shutdown;
 mod timeouts;
 mod transcript;
+mod two_sessions;

@@ -6,6 +6,7 @@
 //! Values the server picks (UIDVALIDITY is the time of day) are captured:
 //! `${name}` in an `S:` line matches a run of digits, the first time binds
 //! it, later times must match it; in a `C:` line it stands for that value.
+//! The `TRANSCRIPTS` environment variable limits a run to some files.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -69,6 +70,19 @@ async fn replay(server: &TestServer, name: &str, text: &str) {
     }
 }
 
+/// `TRANSCRIPTS=40,41-store` runs only the files whose names start with one
+/// of those prefixes, for working on a few files at a time.
+fn selected_by_env(path: &Path) -> bool {
+    let Ok(wanted) = std::env::var("TRANSCRIPTS") else {
+        return true;
+    };
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned());
+    let name = name.unwrap_or_default();
+    wanted
+        .split(',')
+        .any(|prefix| name.starts_with(prefix.trim()))
+}
+
 /// Whether `got` is `want` with each `${name}` standing for digits, bound
 /// in `vars` the first time and required to repeat after that.
 fn matches(want: &str, got: &str, vars: &mut HashMap<String, String>) -> bool {
@@ -112,6 +126,7 @@ async fn all_transcripts() {
         .filter_map(|e| e.ok())
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "imap"))
+        .filter(|p| selected_by_env(p))
         .collect();
     names.sort();
     assert!(!names.is_empty(), "no transcripts found");

@@ -5,7 +5,7 @@
 //! first (read-write selections only) and the FETCH then carries the new
 //! FLAGS (§6.4.5). Messages another session expunged are skipped and the
 //! command ends `OK [EXPUNGEISSUED]`, as Dovecot does; a BINARY of a part
-//! that cannot be decoded ends it with `NO [UNKNOWN-CTE]` (RFC 3516 §4.3)
+//! that cannot be decoded ends it with `NO [UNKNOWN-CTE]` (RFC 3516)
 //! after the messages already answered.
 
 use std::collections::{HashMap, HashSet};

@@ -1,16 +1,16 @@
 //! LIST (RFC 9051 §6.3.9) with LIST-EXTENDED (RFC 5258): selection options
 //! SUBSCRIBED, REMOTE (a no-op: there are no remote mailboxes),
-//! RECURSIVEMATCH and SPECIAL-USE (RFC 6154 §4); return options SUBSCRIBED,
+//! RECURSIVEMATCH and SPECIAL-USE (RFC 6154); return options SUBSCRIBED,
 //! CHILDREN, SPECIAL-USE and STATUS (RFC 5819: one `* STATUS` right after
 //! the `* LIST` of each mailbox); several patterns. Unknown options are BAD.
 //!
 //! Attributes: `\HasChildren`/`\HasNoChildren` always (IMAP4rev2 requires
-//! them, and they cost nothing here); special uses always, as RFC 6154 §2
+//! them, and they cost nothing here); special uses always, as RFC 6154
 //! allows and Dovecot does, so the SPECIAL-USE return option changes
-//! nothing; `\Subscribed` only when asked for. A name that is only a parent
-//! of mailboxes is listed when a pattern ending in `%` matches it (RFC
-//! 9051 §6.3.9), or for RECURSIVEMATCH, as `\Noselect` in a basic LIST and
-//! `\NonExistent` in an extended one (as Dovecot does).
+//! nothing; `\Subscribed` only when asked for. A name that is only a
+//! parent of mailboxes is listed when a pattern ending in `%` matches it
+//! (RFC 9051 §6.3.9) or for RECURSIVEMATCH, as `\Noselect` in a basic LIST
+//! and `\NonExistent` in an extended one (as Dovecot does).
 
 use dormouse_proto::{
     Command, CommandBody, Data, List, ListData, ListExtended, ListReturn, ListSelect, StatusItem,

@@ -35,7 +35,8 @@ pub(super) fn run(
         &patterns,
     )?;
     for c in found {
-        if !c.meets && !(c.child_meets && c.by_level) {
+        let shown = c.meets || (c.child_meets && c.by_level);
+        if !shown {
             continue;
         }
         let attributes = if c.meets && c.selectable {

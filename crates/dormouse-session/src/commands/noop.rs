@@ -1,5 +1,6 @@
-//! NOOP (RFC 9051 §6.1.2). With no mailbox behind the session there are no
-//! updates to send yet; the storage issue adds them.
+//! NOOP (RFC 9051 §6.1.2). It does nothing itself: what a client polls it
+//! for, the selected mailbox's pending EXISTS/EXPUNGE/FETCH updates, the
+//! session sends after every command in the selected state.
 
 use dormouse_proto::Command;
 

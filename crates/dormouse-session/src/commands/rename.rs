@@ -9,6 +9,7 @@ use dormouse_storage::{MailboxName, StorageError, UserStore};
 
 use super::{Context, HandlerResult, Reply};
 use crate::convert::mailbox_name;
+use crate::errors::CommandError;
 use crate::state::Authenticated;
 
 pub(super) fn run(
@@ -22,10 +23,15 @@ pub(super) fn run(
     let from = mailbox_name(state, from)?;
     let to = mailbox_name(state, to)?;
     state.mail.rename(&from, &to)?;
-    if !from.is_inbox() {
-        move_subscriptions(&state.mail, &from, &to)?;
+    let mut reply = Reply::new();
+    if !from.is_inbox()
+        && let Err(e) = move_subscriptions(&state.mail, &from, &to)
+    {
+        // The mailboxes have moved, so the command succeeded; the client
+        // hears of the subscriptions left behind as a warning.
+        reply.responses.push(CommandError::from(e).untagged());
     }
-    Ok(Reply::new().ok(command.tag, "RENAME completed"))
+    Ok(reply.ok(command.tag, "RENAME completed"))
 }
 
 fn move_subscriptions(

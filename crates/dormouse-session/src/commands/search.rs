@@ -111,7 +111,7 @@ impl Answer {
         }
     }
 
-    /// RFC 7162 §3.1.5: the highest modseq of the messages returned; none
+    /// RFC 7162 §3.1.6: the highest modseq of the messages returned; none
     /// when nothing matched.
     pub(super) fn modseq(&self, hits: &[Hit]) -> Option<u64> {
         if !self.with_modseq {

@@ -31,9 +31,9 @@ pub(super) fn run(_ctx: &Context<'_>, state: &mut Selected, command: Command) ->
         return Err(Refusal::ReadOnly.into());
     }
     let addressed = seqset::resolve(&store.set, store.mode, &state.view, &state.saved)?;
+    let mut reply = Reply::new();
     if store.unchanged_since.is_some() {
-        // RFC 7162 §3.1: STORE with UNCHANGEDSINCE enables CONDSTORE.
-        state.authenticated.enabled.insert(Extension::Condstore);
+        reply.responses.extend(updates::enable_condstore(state));
     }
     let uids: Vec<Uid> = addressed.iter().map(|a| a.uid).collect();
     // Whatever has a modseq above this was changed by this STORE (or by
@@ -43,8 +43,9 @@ pub(super) fn run(_ctx: &Context<'_>, state: &mut Selected, command: Command) ->
         .view
         .store(&uids, flag_op(&store), store.unchanged_since.map(ModSeq))?;
 
-    let mut reply = Reply::new();
-    reply.responses = fetches(state, &store, &result, before);
+    reply
+        .responses
+        .extend(fetches(state, &store, &result, before));
     let name = if store.mode == UidMode::Uid {
         "UID STORE"
     } else {

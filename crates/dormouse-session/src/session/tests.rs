@@ -14,12 +14,12 @@ use dormouse_storage::{Access, Fsync, MailboxName, StorageError, Store, StoreSet
 
 use super::{Services, Session};
 use crate::auth::{AuthVerdict, Authenticator};
-use crate::commands::{self, CommandFlags, Handler};
+use crate::commands::{self, Handler};
 use crate::config::{ConnectionInfo, SessionConfig, Transport};
 use crate::extensions::{Enabled, Extension};
 use crate::mail::MailAccess;
 use crate::outcome::{Next, Outcome};
-use crate::state::{Authenticated, Selected, State, StateKind};
+use crate::state::{Authenticated, Selected, State};
 
 struct NobodyGetsIn;
 
@@ -91,15 +91,6 @@ fn tagged(kind: StatusKind, text: &str) -> Response {
         tag: Some(tag()),
         kind,
         code: None,
-        text: text.into(),
-    })
-}
-
-fn tagged_code(kind: StatusKind, code: Code, text: &str) -> Response {
-    Response::Status(StatusResponse {
-        tag: Some(tag()),
-        kind,
-        code: Some(code),
         text: text.into(),
     })
 }

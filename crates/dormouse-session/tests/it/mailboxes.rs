@@ -41,7 +41,10 @@ fn create_ignores_one_trailing_separator() {
         vec![r#"* LIST (\HasNoChildren) "." Notes"#]
     );
     let out = a.run("c2 CREATE Other..");
-    assert!(out[0].starts_with("c2 NO [CANNOT] invalid mailbox name"), "{out:?}");
+    assert!(
+        out[0].starts_with("c2 NO [CANNOT] invalid mailbox name"),
+        "{out:?}"
+    );
     assert!(!a.root().join(".Other").exists());
 }
 
@@ -70,7 +73,9 @@ fn create_refuses_special_uses_it_cannot_give() {
     {
         assert_eq!(
             a.run(&format!("c{n} CREATE Special (USE ({uses}))")),
-            vec![format!("c{n} NO [USEATTR] Unsupported special-use attribute")],
+            vec![format!(
+                "c{n} NO [USEATTR] Unsupported special-use attribute"
+            )],
         );
     }
     assert!(a.data(r#"l LIST "" Special"#).is_empty());
@@ -128,7 +133,10 @@ fn delete_refuses_inbox_and_missing_names() {
 fn delete_keeps_the_subscription() {
     let mut a = Account::new();
     a.ok("d1 DELETE Junk");
-    assert!(a.data(r#"s LSUB "" Junk"#).contains(&r#"* LSUB (\Noselect) "." Junk"#.to_string()));
+    assert!(
+        a.data(r#"s LSUB "" Junk"#)
+            .contains(&r#"* LSUB (\Noselect) "." Junk"#.to_string())
+    );
 }
 
 #[test]

@@ -25,13 +25,19 @@ fn append_answers_appenduid_with_compacted_uids() {
     let one = a.ok("a1 APPEND INBOX {5+}\r\nfirst");
     let (validity, uids) = append_uid(&one[0]);
     assert_eq!(uids, "1");
-    assert_eq!(one, vec![format!("a1 OK [APPENDUID {validity} 1] APPEND completed")]);
+    assert_eq!(
+        one,
+        vec![format!("a1 OK [APPENDUID {validity} 1] APPEND completed")]
+    );
     let many = a.ok("a2 APPEND INBOX {3+}\r\none {3+}\r\ntwo (\\Seen) {5+}\r\nthree");
     assert_eq!(append_uid(&many[0]), (validity.clone(), "2:4".to_owned()));
     let status = a.data("s1 STATUS INBOX (MESSAGES UIDVALIDITY UNSEEN)");
     assert_eq!(status_value(&status[0], "MESSAGES"), 4);
     assert_eq!(status_value(&status[0], "UNSEEN"), 3);
-    assert_eq!(status_value(&status[0], "UIDVALIDITY").to_string(), validity);
+    assert_eq!(
+        status_value(&status[0], "UIDVALIDITY").to_string(),
+        validity
+    );
 }
 
 #[test]
@@ -43,9 +49,12 @@ fn flags_and_internal_date_reach_the_file() {
     let file = &files[0];
     let name = file.file_name().map(|n| n.to_string_lossy().into_owned());
     // Draft and Seen as Maildir letters, $Work as the first keyword letter.
-    assert!(name.as_deref().is_some_and(|n| n.ends_with(":2,DSa")), "{name:?}");
-    let keywords = std::fs::read_to_string(a.root().join(".Drafts/dovecot-keywords"))
-        .unwrap_or_default();
+    assert!(
+        name.as_deref().is_some_and(|n| n.ends_with(":2,DSa")),
+        "{name:?}"
+    );
+    let keywords =
+        std::fs::read_to_string(a.root().join(".Drafts/dovecot-keywords")).unwrap_or_default();
     assert!(keywords.contains("$Work"), "{keywords:?}");
     // 10:00 at +0100 is 09:00 UTC.
     let mtime = std::fs::metadata(file).and_then(|m| m.modified()).ok();
@@ -60,7 +69,10 @@ fn a_missing_mailbox_asks_the_client_to_create_it() {
         vec!["a1 NO [TRYCREATE] Mailbox does not exist"]
     );
     let out = a.run("a2 APPEND a..b {5+}\r\nhello");
-    assert!(out[0].starts_with("a2 NO [CANNOT] invalid mailbox name"), "{out:?}");
+    assert!(
+        out[0].starts_with("a2 NO [CANNOT] invalid mailbox name"),
+        "{out:?}"
+    );
     a.ok("c1 CREATE Nowhere");
     a.ok("a3 APPEND Nowhere {5+}\r\nhello");
 }

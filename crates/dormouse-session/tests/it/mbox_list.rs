@@ -124,7 +124,10 @@ fn recursivematch_reports_parents_of_subscribed_children() {
     assert!(a.data(r#"l2 LIST (SUBSCRIBED) "" "%o%""#).is_empty());
     assert_eq!(
         a.data(r#"l3 LSUB "" "%o%""#),
-        vec![r#"* LSUB (\Noselect) "." Foo"#, r#"* LSUB (\Noselect) "." Moo"#]
+        vec![
+            r#"* LSUB (\Noselect) "." Foo"#,
+            r#"* LSUB (\Noselect) "." Moo"#
+        ]
     );
     assert!(a.data(r#"l4 LSUB "" "*o""#).is_empty());
 }

@@ -14,6 +14,14 @@ fn selected(fx: &Fixture) -> Client {
     c
 }
 
+/// The same with CONDSTORE on, as in RFC 7162's examples.
+fn selected_condstore(fx: &Fixture) -> Client {
+    let mut c = fx.client();
+    c.ok("e1 ENABLE IMAP4rev2");
+    c.ok("s1 SELECT INBOX (CONDSTORE)");
+    c
+}
+
 const SEEN_FLAGGED: SystemFlags =
     SystemFlags::from_bits_truncate(SystemFlags::SEEN.bits() | SystemFlags::FLAGGED.bits());
 
@@ -195,7 +203,7 @@ fn rfc7162_conditional_store_reports_modseqs_even_when_silent() {
     // and 8 at sequence numbers 1, 2 and 4.
     let fx = Fixture::new();
     fx.append_plain("INBOX", 8);
-    let mut c = selected(&fx);
+    let mut c = selected_condstore(&fx);
     c.ok("x1 UID STORE 1:3,5 +FLAGS.SILENT (\\Deleted)");
     c.ok("x2 EXPUNGE");
     let since = fx.highest_modseq("INBOX");
@@ -220,7 +228,7 @@ fn rfc7162_conditional_store_failure_lists_modified_messages() {
     // the client's modseq, so only 5 is stored.
     let fx = Fixture::new();
     fx.append_plain("INBOX", 9);
-    let mut c = selected(&fx);
+    let mut c = selected_condstore(&fx);
     let since = fx.highest_modseq("INBOX");
     let mut other = fx.client();
     other.ok("b1 SELECT INBOX");
@@ -244,7 +252,7 @@ fn rfc7162_conditional_store_failure_lists_modified_messages() {
 fn unchangedsince_zero_always_fails_and_answers_name_uids_for_uid_store() {
     let fx = Fixture::new();
     fx.append_plain("INBOX", 2);
-    let mut c = selected(&fx);
+    let mut c = selected_condstore(&fx);
     assert_eq!(
         c.run("a1 UID STORE 1:2 (UNCHANGEDSINCE 0) +FLAGS (\\Seen)"),
         lines(&["a1 OK [MODIFIED 1:2] Conditional STORE failed"])
@@ -261,9 +269,11 @@ fn non_silent_conditional_store_answers_flags_and_modseq() {
     let got = c.run(&format!(
         "a1 STORE 1 (UNCHANGEDSINCE {since}) +FLAGS (\\Seen)"
     ));
+    // CONDSTORE was off: the client first learns where it stands.
     assert_eq!(
         got,
         lines(&[
+            &format!("* OK [HIGHESTMODSEQ {since}] Highest"),
             &format!("* 1 FETCH (FLAGS (\\Seen) MODSEQ ({}))", since + 1),
             "a1 OK STORE completed",
         ])
