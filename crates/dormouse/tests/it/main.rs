@@ -2,6 +2,9 @@
 //! per area.
 
 mod config_cmd;
+mod crash;
+mod dovecot;
 mod quickstart;
+mod server;
 mod support;
 mod user_cmd;
