@@ -28,7 +28,35 @@ pub(crate) fn list(config: &SessionConfig, conn: &ConnectionInfo, stage: Stage) 
                 caps.push("LOGINDISABLED");
             }
         }
-        Stage::AfterLogin => caps.extend(["ID", "ENABLE", "NAMESPACE", "UTF8=ACCEPT"]),
+        Stage::AfterLogin => caps.extend([
+            "ID",
+            "ENABLE",
+            "NAMESPACE",
+            "UTF8=ACCEPT",
+            // Mailboxes (RFC 5258, 5819, 6154, 3348, 3502, 8438).
+            "LIST-EXTENDED",
+            "LIST-STATUS",
+            "SPECIAL-USE",
+            "CREATE-SPECIAL-USE",
+            "CHILDREN",
+            "MULTIAPPEND",
+            "STATUS=SIZE",
+            // Messages (RFC 4315, 6851, 3691, 7162, 3516).
+            "UIDPLUS",
+            "MOVE",
+            "UNSELECT",
+            "CONDSTORE",
+            "QRESYNC",
+            "BINARY",
+            // Searching (RFC 4731, 5182, 5256, 5957, 5032).
+            "ESEARCH",
+            "SEARCHRES",
+            "SORT",
+            "SORT=DISPLAY",
+            "THREAD=ORDEREDSUBJECT",
+            "THREAD=REFERENCES",
+            "WITHIN",
+        ]),
     }
     caps.into_iter().map(String::from).collect()
 }

@@ -239,17 +239,40 @@ impl Forest {
         }
     }
 
-    /// Every node under `roots`, children before their parent.
+    /// Every node under `roots`, each before its children, in sibling
+    /// order.
+    fn pre_order(&self, roots: &[usize]) -> Vec<usize> {
+        let mut out = Vec::new();
+        let mut visited = vec![false; self.nodes.len()];
+        let mut stack: Vec<usize> = roots.iter().rev().copied().collect();
+        while let Some(n) = stack.pop() {
+            match visited.get_mut(n) {
+                Some(seen) if !*seen => *seen = true,
+                _ => continue,
+            }
+            out.push(n);
+            stack.extend(self.children(n).iter().rev());
+        }
+        out
+    }
+
+    /// Every node under `roots`, children before their parent, each once
+    /// (links never form a loop, but a walk must not trust that).
     fn post_order(&self, roots: &[usize]) -> Vec<usize> {
         let mut out = Vec::new();
+        let mut visited = vec![false; self.nodes.len()];
         let mut stack: Vec<(usize, bool)> = roots.iter().rev().map(|&r| (r, false)).collect();
         while let Some((n, expanded)) = stack.pop() {
             if expanded {
                 out.push(n);
-            } else {
-                stack.push((n, true));
-                stack.extend(self.children(n).iter().rev().map(|&c| (c, false)));
+                continue;
             }
+            match visited.get_mut(n) {
+                Some(seen) if !*seen => *seen = true,
+                _ => continue,
+            }
+            stack.push((n, true));
+            stack.extend(self.children(n).iter().rev().map(|&c| (c, false)));
         }
         out
     }
@@ -316,6 +339,7 @@ pub(crate) fn references(facts: &[Facts]) -> Vec<ThreadNode> {
     let roots = merge_subjects(&mut forest, roots, facts);
     // Step 7: sort every set of siblings.
     let roots = sort_siblings(&mut forest, roots, facts);
+    flatten_deep(&mut forest, &roots);
     build(&forest, &roots, facts)
 }
 
@@ -454,6 +478,29 @@ fn merge_subjects(forest: &mut Forest, roots: Vec<usize>, facts: &[Facts]) -> Ve
     out
 }
 
+/// How deep a thread may nest in the response. The response types, their
+/// encoder and their drop all recurse once per level, and a reply chain is
+/// as deep as senders make it; deeper replies are listed flat under the
+/// message at this depth, in thread order. No conversation people write
+/// comes near it.
+const MAX_DEPTH: usize = 1000;
+
+/// Lifts everything below `MAX_DEPTH` up to that level.
+fn flatten_deep(forest: &mut Forest, roots: &[usize]) {
+    let mut stack: Vec<(usize, usize)> = roots.iter().map(|&r| (r, 1)).collect();
+    while let Some((n, depth)) = stack.pop() {
+        if depth < MAX_DEPTH {
+            stack.extend(forest.children(n).iter().map(|&c| (c, depth + 1)));
+            continue;
+        }
+        let below = forest.pre_order(forest.children(n));
+        for &d in &below {
+            forest.set_children(d, Vec::new());
+        }
+        forest.set_children(n, below);
+    }
+}
+
 /// The response tree, built bottom-up.
 fn build(forest: &Forest, roots: &[usize], facts: &[Facts]) -> Vec<ThreadNode> {
     let mut built: HashMap<usize, ThreadNode> = HashMap::new();
@@ -589,5 +636,46 @@ mod tests {
         }
         seen.sort_unstable();
         assert_eq!(seen, vec![1, 2, 3]);
+    }
+
+    #[test]
+    fn a_long_reply_chain_needs_no_deep_recursion() {
+        let n = 1500u32;
+        let ids: Vec<String> = (0..n).map(|i| format!("m{i}@x")).collect();
+        let all: Vec<Facts> = (0..n)
+            .map(|i| {
+                let refs: Vec<&str> = ids.iter().take(i as usize).map(String::as_str).collect();
+                facts(i + 1, i64::from(i), "Re: chain", &ids[i as usize], &refs)
+            })
+            .collect();
+        let threads = references(&all);
+        assert_eq!(threads.len(), 1);
+        let mut depth = 0;
+        let mut at = threads.first();
+        while let Some(ThreadNode::Message(_, children)) = at {
+            depth += 1;
+            at = children.first();
+        }
+        // The chain is cut at MAX_DEPTH; the rest hangs flat below, in order.
+        assert_eq!(depth, MAX_DEPTH + 1);
+        let mut at = threads.first();
+        for _ in 1..MAX_DEPTH {
+            at = match at {
+                Some(ThreadNode::Message(_, children)) => children.first(),
+                _ => None,
+            };
+        }
+        let Some(ThreadNode::Message(last, flat)) = at else {
+            panic!("no message at depth {MAX_DEPTH}");
+        };
+        assert_eq!(last.get(), MAX_DEPTH as u32);
+        let flat: Vec<u32> = flat
+            .iter()
+            .map(|c| match c {
+                ThreadNode::Message(id, grand) if grand.is_empty() => id.get(),
+                _ => 0,
+            })
+            .collect();
+        assert_eq!(flat, ((MAX_DEPTH as u32 + 1)..=n).collect::<Vec<_>>());
     }
 }

@@ -5,7 +5,7 @@
 
 use std::ffi::OsString;
 use std::fs::{self, File, OpenOptions};
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io::{self, Read, Write};
 use std::os::unix::fs::{MetadataExt, OpenOptionsExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -143,6 +143,9 @@ pub struct DotLock {
 /// Waits for and takes the dotlock guarding `path`. A lock older than
 /// `stale`, or one whose holder on this host no longer runs, is overridden,
 /// as Dovecot does; gives up with `TimedOut` after `stale` + 2 s.
+/// How long an empty lock file is given before it counts as abandoned.
+const EMPTY_LOCK_GRACE: Duration = Duration::from_secs(5);
+
 pub fn dotlock(path: &Path, stale: Duration) -> io::Result<DotLock> {
     let mut lock_path = path.as_os_str().to_owned();
     lock_path.push(".lock");
@@ -238,6 +241,16 @@ fn holder_is_dead(lock_path: &Path) -> bool {
     if read.is_err() {
         return false;
     }
+    if content.is_empty() {
+        // The holder writes `pid:host` right after creating the file; an
+        // empty lock that has stayed empty for seconds lost its holder
+        // between the two steps (a SIGKILL).
+        return fs::metadata(lock_path)
+            .ok()
+            .and_then(|m| m.modified().ok())
+            .and_then(|m| SystemTime::now().duration_since(m).ok())
+            .is_some_and(|age| age > EMPTY_LOCK_GRACE);
+    }
     let Ok(text) = std::str::from_utf8(&content) else {
         return false;
     };
@@ -269,37 +282,25 @@ impl DotLock {
             .unwrap_or(false)
     }
 
-    /// Writes `bytes` into the lock file and renames it over the locked
-    /// file, which publishes the content and releases the lock atomically.
-    /// Fails without touching the target if the lock was overridden.
+    /// Publishes `bytes` as the locked file (temp file, fsync, rename) and
+    /// then releases the lock. The lock file itself only ever says
+    /// `pid:host`, so a waiter can always tell whether its holder is alive;
+    /// writing the content into the lock and renaming it (Dovecot's way for
+    /// some files) would leave a dead holder's lock unreadable after a
+    /// crash. Fails without touching the target if the lock was overridden.
     pub fn commit(mut self, bytes: &[u8], fsync: Fsync) -> io::Result<()> {
-        let Some(mut file) = self.file.take() else {
-            return Err(io::Error::other("dotlock already released"));
-        };
-        // Truncate first: writing over the `pid:host` content in place
-        // could leave a mix (`57345:host`) that a waiter reads as a dead
-        // holder and overrides while we still hold the lock.
-        file.set_len(0)?;
-        file.seek(SeekFrom::Start(0))?;
-        file.write_all(bytes)?;
-        copy_mode_from(&self.target, &file)?;
-        if fsync == Fsync::Always {
-            file.sync_all()?;
-        }
-        drop(file);
         if !self.still_ours() {
             return Err(io::Error::other(format!(
                 "dotlock {} was overridden",
                 self.lock_path.display()
             )));
         }
-        fs::rename(&self.lock_path, &self.target)?;
-        // Renamed away: nothing of ours is left at lock_path for Drop.
-        self.ino = 0;
-        self.dev = 0;
+        self.file.take();
+        write_atomic(&self.target, bytes, fsync)?;
         if fsync == Fsync::Always {
             fsync_dir(&parent_dir(&self.target))?;
         }
+        // Dropping `self` removes the lock.
         Ok(())
     }
 }
@@ -432,5 +433,37 @@ mod tests {
         assert_eq!(err.kind(), io::ErrorKind::TimedOut);
         assert!(started.elapsed() >= LOCK_WAIT_SLACK);
         assert!(dir.path().join("data.lock").exists());
+    }
+}
+
+#[cfg(test)]
+mod abandoned {
+    use super::*;
+
+    /// A holder killed between creating the lock and writing its pid
+    /// leaves an empty file; it must not block writers until the stale
+    /// timeout (found by the SIGKILL-during-APPEND test).
+    #[test]
+    fn an_old_empty_lock_is_overridden() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("data");
+        let empty = File::create(dir.path().join("data.lock")).unwrap_or_else(|e| panic!("{e}"));
+        empty
+            .set_modified(SystemTime::now() - Duration::from_secs(10))
+            .unwrap_or_else(|e| panic!("{e}"));
+        let started = Instant::now();
+        let lock = dotlock(&path, Duration::from_secs(120));
+        assert!(lock.is_ok());
+        assert!(started.elapsed() < Duration::from_secs(2));
+    }
+
+    #[test]
+    fn commit_publishes_and_releases() {
+        let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("{e}"));
+        let path = dir.path().join("data");
+        let lock = dotlock(&path, Duration::from_secs(120)).unwrap_or_else(|e| panic!("{e}"));
+        assert!(lock.commit(b"content", Fsync::Never).is_ok());
+        assert_eq!(fs::read(&path).ok().as_deref(), Some(&b"content"[..]));
+        assert!(!dir.path().join("data.lock").exists());
     }
 }

@@ -36,6 +36,9 @@ fn parse(text: &str) -> Vec<Step> {
                 Step::Send(String::new())
             } else if let Some(s) = l.strip_prefix("S: ") {
                 Step::Expect(s.to_string())
+            } else if l == "S:" {
+                // An empty line inside a literal; editors strip the space.
+                Step::Expect(String::new())
             } else if l == "--" {
                 Step::Reconnect
             } else if l == "CLOSED" {

@@ -71,42 +71,11 @@ pub(super) fn run(_ctx: &Context<'_>, state: &mut Selected, command: Command) ->
     };
     let mut expunged = false;
     for (at, meta) in &messages {
-        let Some(meta) = meta else {
-            expunged = true;
-            continue;
-        };
-        let Some(seq) = NonZeroU32::new(at.seq) else {
-            continue;
-        };
-        let raw = if plan.needs_file {
-            match state.view.read(at.uid) {
-                Ok(raw) => Some(raw),
-                Err(StorageError::Expunged) => {
-                    expunged = true;
-                    continue;
-                }
-                Err(e) => return Err(e.into()),
-            }
-        } else {
-            None
-        };
-        let subject = Subject {
-            uid: at.uid,
-            meta,
-            recent: updates::recent(state, at.uid),
-            content: raw.as_deref().map(Content::new),
-        };
-        let mut items = Vec::with_capacity(plan.items.len() + 2);
-        for item in &plan.items {
-            match fetch_items::data(item, &subject) {
-                Ok(data) => items.push(data),
-                Err(e) => return Ok(reply.status(failed(tag, &e))),
-            }
+        match one(state, &plan, *at, meta.as_ref(), seen_now.contains(&at.uid))? {
+            One::Answer(data) => reply = reply.data(data),
+            One::Expunged => expunged = true,
+            One::Failed(e) => return Ok(reply.status(failed(tag, &e))),
         }
-        if seen_now.contains(&at.uid) {
-            implicit_flags(state, &plan, &subject, &mut items);
-        }
-        reply = reply.data(Data::Fetch { seq, items });
     }
     let name = match fetch.mode {
         UidMode::Seq => "FETCH",
@@ -122,6 +91,55 @@ pub(super) fn run(_ctx: &Context<'_>, state: &mut Selected, command: Command) ->
     } else {
         StatusResponse::tagged(tag, StatusKind::Ok, None, format!("{name} completed"))
     }))
+}
+
+/// What became of one addressed message.
+enum One {
+    Answer(Data),
+    /// Expunged by another session: skipped.
+    Expunged,
+    /// An item could not be produced: the command ends here.
+    Failed(ItemError),
+}
+
+/// The FETCH response for one message; `seen_now` when this FETCH has just
+/// set its `\Seen`.
+fn one(
+    state: &Selected,
+    plan: &Plan,
+    at: Addressed,
+    meta: Option<&MessageMeta>,
+    seen_now: bool,
+) -> Result<One, CommandError> {
+    let (Some(meta), Some(seq)) = (meta, NonZeroU32::new(at.seq)) else {
+        return Ok(One::Expunged);
+    };
+    let raw = if plan.needs_file {
+        match state.view.read(at.uid) {
+            Ok(raw) => Some(raw),
+            Err(StorageError::Expunged) => return Ok(One::Expunged),
+            Err(e) => return Err(e.into()),
+        }
+    } else {
+        None
+    };
+    let subject = Subject {
+        uid: at.uid,
+        meta,
+        recent: updates::recent(state, at.uid),
+        content: raw.as_deref().map(Content::new),
+    };
+    let mut items = Vec::with_capacity(plan.items.len() + 2);
+    for item in &plan.items {
+        match fetch_items::data(item, &subject) {
+            Ok(data) => items.push(data),
+            Err(e) => return Ok(One::Failed(e)),
+        }
+    }
+    if seen_now {
+        implicit_flags(state, plan, &subject, &mut items);
+    }
+    Ok(One::Answer(Data::Fetch { seq, items }))
 }
 
 /// Sets `\Seen` on the unseen messages among `messages`, in one STORE, and

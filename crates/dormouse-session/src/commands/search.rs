@@ -6,16 +6,17 @@
 
 use std::num::NonZeroU32;
 
+use dormouse_proto::{
+    Code, Command, CommandBody, Data, ESearch, SearchReturn, StatusKind, StatusResponse, Tag,
+    UidMode,
+};
+
 use super::{Context, HandlerResult, Reply, misrouted};
 use crate::extensions::Extension;
 use crate::fetch_condstore;
 use crate::search_charset;
 use crate::search_eval::{self, Found, Hit, Scope};
 use crate::state::Selected;
-use dormouse_proto::{
-    Code, Command, CommandBody, Data, ESearch, Search, SearchReturn, StatusKind, StatusResponse,
-    Tag, UidMode,
-};
 
 pub(super) fn run(_ctx: &Context<'_>, state: &mut Selected, command: Command) -> HandlerResult {
     let Command { tag, body } = command;
@@ -71,19 +72,15 @@ pub(super) fn run(_ctx: &Context<'_>, state: &mut Selected, command: Command) ->
             }
         }
     }
-    Ok(reply.status(completed(tag, &found, &search)))
-}
-
-/// The tagged OK of SEARCH, SORT and THREAD, with EXPUNGEISSUED when some
-/// message could not be looked at (Dovecot's wording).
-pub(super) fn completed(tag: Tag, found: &Found, search: &Search) -> StatusResponse {
     let name = match search.mode {
         UidMode::Seq => "SEARCH",
         UidMode::Uid => "UID SEARCH",
     };
-    completed_as(tag, found, name)
+    Ok(reply.status(completed_as(tag, &found, name)))
 }
 
+/// The tagged OK of SEARCH, SORT and THREAD, with EXPUNGEISSUED when some
+/// message could not be looked at, as Dovecot answers.
 pub(super) fn completed_as(tag: Tag, found: &Found, name: &str) -> StatusResponse {
     if found.lost {
         StatusResponse::tagged(

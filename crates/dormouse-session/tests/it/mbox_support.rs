@@ -42,7 +42,6 @@ impl Account {
             store: Store::new(StoreSettings {
                 fsync: Fsync::Never,
                 separator,
-                ..StoreSettings::default()
             }),
             base: dir.path().join("users"),
         };

@@ -391,3 +391,54 @@ fn messages_expunged_by_another_session_are_reported_as_such() {
         ])
     );
 }
+
+/// The fixture, selected, with every message file then removed behind the
+/// store's back: the first command sees the index as it was; the next sync
+/// finds the files gone and expunges them.
+fn without_files() -> Client {
+    let fx = fixture();
+    let c = selected(&fx);
+    for dir in ["cur", "new"] {
+        for entry in std::fs::read_dir(fx.store.root().join(dir))
+            .into_iter()
+            .flatten()
+            .flatten()
+        {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+    c
+}
+
+#[test]
+fn keys_the_index_answers_do_not_read_message_files() {
+    for (command, want) in [
+        (
+            "a SEARCH OR SEEN (LARGER 1000 UID 4:*) SINCE 1-Jan-2000",
+            "* SEARCH 1 4",
+        ),
+        // An OR that the flags decide needs no file for its other half.
+        ("a SEARCH OR SEEN BODY anything 1", "* SEARCH 1"),
+        (
+            "a SORT (ARRIVAL REVERSE SIZE) UTF-8 UNSEEN",
+            "* SORT 2 3 4 5 6",
+        ),
+    ] {
+        let mut c = without_files();
+        let got = c.run(command);
+        assert_eq!(got.first().map(String::as_str), Some(want), "{command}");
+        assert!(
+            got.last().is_some_and(|l| !l.contains("EXPUNGEISSUED")),
+            "{command}: {got:?}"
+        );
+    }
+    // Text keys do need the files, which are gone.
+    let mut c = without_files();
+    assert_eq!(
+        c.run("a SEARCH BODY anything"),
+        lines(&[
+            "* SEARCH",
+            "a OK [EXPUNGEISSUED] SEARCH completed, some messages were already expunged",
+        ])
+    );
+}

@@ -4,7 +4,7 @@
 //! state is covered by the crate's unit tests, since nothing reaches it yet.
 //! Also the command table's pipelining flags.
 
-use dormouse_proto::{Code, CommandBody};
+use dormouse_proto::CommandBody;
 use dormouse_session::{CommandFlags, Session, StateKind};
 
 use crate::samples;

@@ -4,6 +4,7 @@
 mod config_cmd;
 mod crash;
 mod dovecot;
+mod interop;
 mod quickstart;
 mod server;
 mod support;

@@ -21,7 +21,8 @@ impl Server {
             .args(["--imap", "127.0.0.1:0", "--lmtp", "127.0.0.1:0"])
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            // Warnings reach the test's output, where a failure shows them.
+            .stderr(Stdio::inherit())
             .spawn()
             .expect("start dormouse");
         let stdout = child.stdout.take().expect("stdout");
