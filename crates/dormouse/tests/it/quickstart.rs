@@ -3,59 +3,31 @@
 //! with it and checks CAPABILITY, NAMESPACE, ID and LOGOUT; SIGTERM stops
 //! the server cleanly.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::process::Command;
 
-fn field<'a>(line: &'a str, before: &str, after: &str) -> Option<&'a str> {
-    let start = line.find(before)? + before.len();
-    let rest = &line[start..];
-    Some(&rest[..rest.find(after)?])
-}
+use crate::server::Server;
 
 #[test]
 fn imaplib_logs_in_as_demo_after_quick_start() {
     let dir = tempfile::tempdir().expect("tempdir");
     let data = dir.path().join("data");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_dormouse"))
-        .args(["serve", "--data-dir"])
-        .arg(&data)
-        .args(["--imap", "127.0.0.1:0", "--lmtp", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start dormouse");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let mut addr = None;
-    let mut password = None;
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while (addr.is_none() || password.is_none()) && Instant::now() < deadline {
-        let Some(Ok(line)) = lines.next() else { break };
-        if line.contains("listening") {
-            addr = line
-                .split("imap ")
-                .nth(1)
-                .and_then(|s| s.split_whitespace().next())
-                .map(str::to_string);
-        }
-        if let Some(p) = field(&line, "password '", "'") {
-            password = Some(p.to_string());
-        }
-    }
-    let addr = addr.expect("server printed its address");
-    let password = password.expect("server printed the demo password");
-    let (host, port) = addr.rsplit_once(':').expect("host:port");
+    let mut server = Server::start(&data);
+    let password = server
+        .demo_password
+        .clone()
+        .expect("server printed the demo password");
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/interop/imaplib_login.py");
     let out = Command::new("python3")
         .arg(&script)
-        .args([host, port, "demo", &password])
+        .arg(server.addr.ip().to_string())
+        .arg(server.addr.port().to_string())
+        .args(["demo", &password])
         .output()
         .expect("run python3");
     // SAFETY: kill(2) on our own child's pid.
-    unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
-    let status = child.wait().expect("wait");
+    unsafe { libc::kill(server.child.id() as i32, libc::SIGTERM) };
+    let status = server.child.wait().expect("wait");
     assert!(
         out.status.success(),
         "imaplib: {}\n{}",
@@ -64,7 +36,7 @@ fn imaplib_logs_in_as_demo_after_quick_start() {
     );
     assert!(status.success(), "dormouse exit after SIGTERM: {status}");
 
-    // A second start on the same data dir keeps the user and prints no
+    // The user stays; a second start on the same data dir prints no
     // password.
     let again = Command::new(env!("CARGO_BIN_EXE_dormouse"))
         .args(["user", "list", "--data-dir"])
@@ -72,4 +44,6 @@ fn imaplib_logs_in_as_demo_after_quick_start() {
         .output()
         .expect("user list");
     assert_eq!(String::from_utf8_lossy(&again.stdout).trim(), "demo");
+    let second = Server::start(&data);
+    assert_eq!(second.demo_password, None);
 }

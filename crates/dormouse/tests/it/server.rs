@@ -10,11 +10,17 @@ use std::time::{Duration, Instant};
 pub struct Server {
     pub child: Child,
     pub addr: SocketAddr,
+    /// The demo user's password, printed only by the first start on an
+    /// empty data directory.
+    pub demo_password: Option<String>,
 }
 
 impl Server {
     /// Starts the server and waits for its "listening" line.
     pub fn start(data: &Path) -> Server {
+        // Only a first start on an empty (or missing) data dir makes the
+        // demo user and prints its password.
+        let fresh = std::fs::read_dir(data).map_or(true, |mut d| d.next().is_none());
         let mut child = Command::new(env!("CARGO_BIN_EXE_dormouse"))
             .args(["serve", "--data-dir"])
             .arg(data)
@@ -29,8 +35,14 @@ impl Server {
         let mut lines = BufReader::new(stdout).lines();
         let deadline = Instant::now() + Duration::from_secs(30);
         let mut addr = None;
+        let mut demo_password = None;
+        // The password line, when there is one, comes right after the
+        // address line.
         while addr.is_none() && Instant::now() < deadline {
             let Some(Ok(line)) = lines.next() else { break };
+            if let Some(rest) = line.split("password '").nth(1) {
+                demo_password = rest.split('\'').next().map(str::to_string);
+            }
             if line.contains("listening") {
                 addr = line
                     .split("imap ")
@@ -39,11 +51,21 @@ impl Server {
                     .and_then(|s| s.parse().ok());
             }
         }
+        if demo_password.is_none() && fresh {
+            if let Some(Ok(line)) = lines.next() {
+                demo_password = line
+                    .split("password '")
+                    .nth(1)
+                    .and_then(|rest| rest.split('\'').next())
+                    .map(str::to_string);
+            }
+        }
         // Keep draining stdout so the server never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
         Server {
             child,
             addr: addr.expect("server printed its address"),
+            demo_password,
         }
     }
 
