@@ -51,14 +51,15 @@ impl Server {
                     .and_then(|s| s.parse().ok());
             }
         }
-        if demo_password.is_none() && fresh {
-            if let Some(Ok(line)) = lines.next() {
-                demo_password = line
-                    .split("password '")
-                    .nth(1)
-                    .and_then(|rest| rest.split('\'').next())
-                    .map(str::to_string);
-            }
+        if demo_password.is_none()
+            && fresh
+            && let Some(Ok(line)) = lines.next()
+        {
+            demo_password = line
+                .split("password '")
+                .nth(1)
+                .and_then(|rest| rest.split('\'').next())
+                .map(str::to_string);
         }
         // Keep draining stdout so the server never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
