@@ -1,17 +1,20 @@
 //! The data of one FETCH item for one message: flags and the other index
-//! values from `MessageMeta`, the rest from the message's bytes through
-//! dormouse-mime. The bytes are parsed at most once per message, and only
-//! for items that need the MIME structure (`BODY[]` and `RFC822` are served
-//! straight from the bytes). It sets no flags and reads no files itself.
+//! values from `MessageMeta`, ENVELOPE/BODY/BODYSTRUCTURE from the message's
+//! `Structure` (cached, or computed by the caller), the rest from the
+//! message's bytes through dormouse-mime. The bytes are parsed at most once
+//! per message, and only for items that need the MIME structure (`BODY[]`
+//! and `RFC822` are served straight from the bytes). It sets no flags and
+//! reads no files itself.
 
 use std::cell::OnceCell;
 use std::num::NonZeroU32;
 
-use dormouse_mime::{BinaryError, Extensible, Message};
+use dormouse_mime::{BinaryError, Message};
 use dormouse_proto::{FetchData, FetchItem, Partial, Section, SectionText};
 use dormouse_storage::{MessageMeta, Uid};
 
 use crate::convert::{self, Recent};
+use crate::fetch_cache::Structure;
 use crate::fetch_date;
 
 /// One message as FETCH sees it.
@@ -21,6 +24,8 @@ pub(crate) struct Subject<'a> {
     pub(crate) recent: Recent,
     /// The message's bytes, when the plan needs them.
     pub(crate) content: Option<Content<'a>>,
+    /// ENVELOPE and BODYSTRUCTURE, when the plan needs them.
+    pub(crate) structure: Option<Structure>,
 }
 
 /// A message's bytes and, once something asks for it, their MIME parse.
@@ -37,7 +42,7 @@ impl<'a> Content<'a> {
         }
     }
 
-    fn message(&self) -> &Message<'a> {
+    pub(crate) fn message(&self) -> &Message<'a> {
         self.parsed.get_or_init(|| Message::parse(self.raw))
     }
 }
@@ -52,8 +57,8 @@ pub(crate) enum ItemError {
     /// Dovecot answers (cmd-fetch.c, MAIL_ERROR_INVALIDDATA).
     #[error("Invalid {0} data in MIME part")]
     Corrupt(String),
-    /// A content item for a message whose bytes were not loaded: a bug in
-    /// the plan.
+    /// A content item for a message whose bytes (or structure) were not
+    /// loaded: a bug in the plan.
     #[error("message content was not loaded")]
     NotLoaded,
 }
@@ -69,14 +74,14 @@ pub(crate) fn data(item: &FetchItem, msg: &Subject<'_>) -> Result<FetchData, Ite
         }
         FetchItem::Rfc822Size => FetchData::Rfc822Size(meta.size),
         FetchItem::ModSeq => FetchData::ModSeq(meta.modseq.0),
-        FetchItem::Envelope => FetchData::Envelope(Box::new(content(msg)?.message().envelope())),
+        FetchItem::Envelope => FetchData::Envelope(Box::new(structure(msg)?.envelope.clone())),
         FetchItem::Body => FetchData::BodyStructure {
             extensible: false,
-            body: Box::new(content(msg)?.message().body_structure(Extensible::No)),
+            body: Box::new(structure(msg)?.body_only()),
         },
         FetchItem::BodyStructure => FetchData::BodyStructure {
             extensible: true,
-            body: Box::new(content(msg)?.message().body_structure(Extensible::Yes)),
+            body: Box::new(structure(msg)?.body.clone()),
         },
         FetchItem::Rfc822 => FetchData::Rfc822(Some(content(msg)?.raw.to_vec())),
         FetchItem::Rfc822Header => {
@@ -108,6 +113,10 @@ pub(crate) fn data(item: &FetchItem, msg: &Subject<'_>) -> Result<FetchData, Ite
 
 fn content<'s, 'a>(msg: &'s Subject<'a>) -> Result<&'s Content<'a>, ItemError> {
     msg.content.as_ref().ok_or(ItemError::NotLoaded)
+}
+
+fn structure<'s>(msg: &'s Subject<'_>) -> Result<&'s Structure, ItemError> {
+    msg.structure.as_ref().ok_or(ItemError::NotLoaded)
 }
 
 fn top(text: SectionText) -> Section {

@@ -1,8 +1,9 @@
 //! What a FETCH must produce for each message, worked out once before any
 //! message is looked at: the macros expanded, UID put first for UID FETCH
 //! (as Dovecot does), MODSEQ added for CHANGEDSINCE, duplicates dropped, and
-//! whether the message file must be read at all and whether the fetch sets
-//! `\Seen`. It reads no message and knows nothing of the mailbox.
+//! whether the message file must be read at all (or only its cached
+//! structure) and whether the fetch sets `\Seen`. It reads no message and
+//! knows nothing of the mailbox.
 
 use dormouse_proto::{Fetch, FetchAttributes, FetchItem, UidMode};
 
@@ -12,8 +13,12 @@ pub(crate) struct Plan {
     /// In the order the response lists them.
     pub(crate) items: Vec<FetchItem>,
     /// Some item needs the message's bytes (everything but FLAGS, UID,
-    /// INTERNALDATE, RFC822.SIZE and MODSEQ).
+    /// INTERNALDATE, RFC822.SIZE, MODSEQ and the structure items).
     pub(crate) needs_file: bool,
+    /// Some item needs ENVELOPE or BODYSTRUCTURE (ENVELOPE, BODY,
+    /// BODYSTRUCTURE), which the mailbox's cache may hold: the bytes are
+    /// then read only on a miss.
+    pub(crate) needs_structure: bool,
     /// Some item implicitly sets `\Seen` (RFC 9051 §6.4.5: the non-PEEK
     /// BODY[...] and BINARY[...], RFC822, RFC822.TEXT).
     pub(crate) sets_seen: bool,
@@ -58,6 +63,7 @@ impl Plan {
         }
         Plan {
             needs_file: items.iter().any(needs_file),
+            needs_structure: items.iter().any(needs_structure),
             sets_seen: items.iter().any(sets_seen),
             has_flags: items.contains(&FetchItem::Flags),
             has_modseq: items.contains(&FetchItem::ModSeq),
@@ -80,6 +86,13 @@ fn needs_file(item: &FetchItem) -> bool {
             | FetchItem::InternalDate
             | FetchItem::Rfc822Size
             | FetchItem::ModSeq
+    ) && !needs_structure(item)
+}
+
+fn needs_structure(item: &FetchItem) -> bool {
+    matches!(
+        item,
+        FetchItem::Envelope | FetchItem::Body | FetchItem::BodyStructure
     )
 }
 
@@ -136,7 +149,11 @@ mod tests {
                 FetchItem::ModSeq,
             ]
         );
-        assert!(plan.needs_file);
+        assert!(
+            !plan.needs_file,
+            "ENVELOPE and BODY may come from the cache"
+        );
+        assert!(plan.needs_structure);
         assert!(plan.has_modseq);
         assert!(!plan.sets_seen);
     }

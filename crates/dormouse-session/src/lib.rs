@@ -15,6 +15,7 @@ mod convert;
 mod credentials;
 mod errors;
 mod extensions;
+mod fetch_cache;
 mod fetch_condstore;
 mod fetch_date;
 mod fetch_items;

@@ -30,6 +30,16 @@ pub(crate) fn order(
     hits: Vec<Hit>,
     criteria: &[SortCriterion],
 ) -> Result<Sorted, StorageError> {
+    // A key that already sorted can never change the order again, so only
+    // its first use counts; this also bounds memory per message by the
+    // number of key kinds, whatever a client repeats (review finding).
+    let mut distinct: Vec<SortCriterion> = Vec::new();
+    for c in criteria {
+        if !distinct.iter().any(|d| d.key == c.key) {
+            distinct.push(*c);
+        }
+    }
+    let criteria = distinct.as_slice();
     let needs_file = criteria
         .iter()
         .any(|c| !matches!(c.key, SortKey::Arrival | SortKey::Size));

@@ -279,6 +279,10 @@ impl Forest {
 }
 
 /// REFERENCES threading (RFC 5256 §3, after Jamie Zawinski's algorithm).
+/// How many of a message's References (the last ones) THREAD=REFERENCES
+/// uses.
+const MAX_REFERENCES: usize = 1000;
+
 pub(crate) fn references(facts: &[Facts]) -> Vec<ThreadNode> {
     let mut forest = Forest::default();
     let mut by_id: HashMap<&str, usize> = HashMap::new();
@@ -302,9 +306,15 @@ pub(crate) fn references(facts: &[Facts]) -> Vec<ThreadNode> {
             },
             None => forest.add(Some(index)),
         };
+        // Only the last MAX_REFERENCES count: every link walks up the chain
+        // to refuse loops, so a crafted header with 100,000 references
+        // would cost quadratic time (review finding). Threads only need the
+        // nearest ancestors; real mail carries a few dozen at most.
+        let skip = f.references.len().saturating_sub(MAX_REFERENCES);
         let refs: Vec<usize> = f
             .references
             .iter()
+            .skip(skip)
             .filter(|r| Some(r.as_str()) != f.message_id.as_deref())
             .map(|r| *by_id.entry(r.as_str()).or_insert_with(|| forest.add(None)))
             .collect();

@@ -71,6 +71,24 @@ pub(crate) fn write_atomic_with(
     Ok(())
 }
 
+/// A new temp file beside `path`, with the permissions of `path` if it
+/// exists: for callers that stream a replacement too large to build in
+/// memory, then rename it over `path` themselves.
+pub(crate) fn temp_beside(path: &Path) -> io::Result<(PathBuf, File)> {
+    let temp = temp_path(path)?;
+    let file = OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .mode(NEW_FILE_MODE)
+        .open(&temp)?;
+    if let Err(e) = copy_mode_from(path, &file) {
+        drop(file);
+        let _ = fs::remove_file(&temp);
+        return Err(e);
+    }
+    Ok((temp, file))
+}
+
 /// Makes a directory's entries (a rename, a new file) durable; without it a
 /// crash can undo a rename whose file data is already on disk.
 pub fn fsync_dir(dir: &Path) -> io::Result<()> {

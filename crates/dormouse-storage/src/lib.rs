@@ -20,6 +20,7 @@ pub mod subscriptions;
 
 // The storage engine: index log, shared mailboxes, sessions' views.
 mod append;
+mod cache;
 mod changes;
 mod copy;
 mod crlf;

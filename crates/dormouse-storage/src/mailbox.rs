@@ -13,6 +13,7 @@ use std::sync::{Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockW
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::StorageError;
+use crate::cache::{CACHE_NAME, MessageCache, Trust};
 use crate::dovecot::{UIDLIST_NAME, UidList, write_keywords, write_uidlist};
 use crate::filename::{format_filename, parse_filename};
 use crate::fsutil::{Fsync, dotlock};
@@ -34,6 +35,7 @@ pub struct Mailbox {
     /// The uidlist generation last written; serialises uidlist writers so
     /// an older snapshot never overwrites a newer one.
     uidlist_written: Mutex<u64>,
+    cache: MessageCache,
 }
 
 impl Mailbox {
@@ -43,20 +45,30 @@ impl Mailbox {
         if !dir.join("cur").is_dir() {
             return Err(StorageError::NoSuchMailbox);
         }
+        let mut cache_trust = Trust::Nothing;
         let state = match log::load(&dir)? {
-            Loaded::Log { uidvalidity, data } => replay(&dir, uidvalidity, &data, fsync)?,
+            Loaded::Log { uidvalidity, data } => {
+                let st = replay(&dir, uidvalidity, &data, fsync)?;
+                cache_trust = Trust::UidsBelow(st.next_uid);
+                st
+            }
             Loaded::Foreign => {
                 let aside = dir.join(format!("{INDEX_NAME}.broken"));
                 tracing::error!(mailbox = %crate::logpath::PathTag::of(&dir), "index is not a dormouse index; rebuilding it");
                 std::fs::rename(dir.join(INDEX_NAME), aside)?;
+                discard_cache(&dir);
                 scan::rebuild(&dir, fsync)?
             }
-            Loaded::Missing => scan::rebuild(&dir, fsync)?,
+            Loaded::Missing => {
+                discard_cache(&dir);
+                scan::rebuild(&dir, fsync)?
+            }
         };
         clean_tmp(&dir);
         let mailbox = Mailbox {
             dir,
             fsync,
+            cache: MessageCache::new(cache_trust),
             state: RwLock::new(state),
             uidlist_written: Mutex::new(0),
         };
@@ -344,6 +356,16 @@ impl Mailbox {
         Ok(crate::crlf::to_crlf(data))
     }
 
+    /// The message cache's payload for `uid` (see `cache/mod.rs`).
+    pub fn cached(&self, uid: u32) -> Option<Vec<u8>> {
+        self.cache.get(self, uid)
+    }
+
+    /// Caches `payload` for `uid`; failures are logged, not returned.
+    pub fn cache(&self, uid: u32, payload: &[u8]) {
+        self.cache.put(self, uid, payload);
+    }
+
     /// Heap bytes of the shared state (for memory measurements).
     pub fn heap_bytes(&self) -> usize {
         self.state
@@ -380,6 +402,19 @@ fn replay(dir: &Path, uidvalidity: u32, data: &[u8], fsync: Fsync) -> Result<Sta
     st.stamps = st.logged_stamps;
     st.messages.shrink();
     Ok(st)
+}
+
+/// A rebuilt index may give a UID to another file than the lost one did
+/// (a stale `dovecot-uidlist` under the same UIDVALIDITY), so the cache
+/// entries keyed by the old UIDs go (and are not trusted if they stay).
+fn discard_cache(dir: &Path) {
+    match std::fs::remove_file(dir.join(CACHE_NAME)) {
+        Ok(()) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {}
+        Err(e) => {
+            tracing::error!(mailbox = %crate::logpath::PathTag::of(dir), error = %e, "could not remove the message cache of a rebuilt index");
+        }
+    }
 }
 
 /// Dovecot's rule (`MAILDIR_TMP_DELETE_SECS`): a file left in `tmp/` for 36

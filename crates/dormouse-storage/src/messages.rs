@@ -1,7 +1,8 @@
 //! The shared per-message table of an open mailbox: fixed-size records
 //! sorted by UID plus one string arena for the Maildir base names, so that a
-//! message costs 40 bytes + its name and no allocation of its own. It holds
-//! no I/O and knows nothing of logs or sessions.
+//! message costs 40 bytes + its name and no allocation of its own, and 8
+//! more once the message cache is in use (its slots, kept in step with the
+//! records). It holds no I/O and knows nothing of logs or sessions.
 
 use crate::flags::SystemFlags;
 
@@ -49,6 +50,14 @@ pub struct Messages {
     garbage: usize,
     /// (uid, size) of messages of `u32::MAX` bytes or more, by UID.
     big_sizes: Vec<(u32, u64)>,
+    /// Where each record's entry in `dormouse.cache` is (0: none), aligned
+    /// with `recs`; empty until the cache is first used, so a mailbox that
+    /// never serves ENVELOPE or BODYSTRUCTURE pays nothing for it. Living
+    /// beside the record, a slot goes when its message is expunged.
+    cache: Vec<u64>,
+    /// How many slots went with their records, ever: the cache's cue that
+    /// its file may now be mostly dead entries.
+    cache_dropped: u64,
 }
 
 impl Messages {
@@ -89,6 +98,7 @@ impl Messages {
             modseq: new.modseq,
             internal_date: new.internal_date,
         };
+        let tracked = self.cache_tracked();
         match self.recs.last() {
             None => self.recs.push(rec),
             Some(last) if last.uid < rec.uid => self.recs.push(rec),
@@ -98,13 +108,78 @@ impl Messages {
                         self.garbage += usize::from(slot.name_len);
                         *slot = rec;
                     }
+                    // A replaced record is a different message as far as
+                    // the cache can tell.
+                    if let Some(c) = self.cache.get_mut(i) {
+                        self.cache_dropped += u64::from(*c != 0);
+                        *c = 0;
+                    }
+                    return;
                 }
                 None => {
                     let at = self.recs.partition_point(|r| r.uid < rec.uid);
                     self.recs.insert(at, rec);
+                    if tracked {
+                        self.cache.insert(at.min(self.cache.len()), 0);
+                    }
+                    return;
                 }
             },
         }
+        if tracked {
+            self.cache.push(0);
+        }
+    }
+
+    /// Whether cache slots are kept: then there is one per record.
+    fn cache_tracked(&self) -> bool {
+        !self.cache.is_empty()
+    }
+
+    /// Starts keeping cache slots (all empty); a no-op once started.
+    pub fn track_cache(&mut self) {
+        if self.cache.len() != self.recs.len() {
+            self.cache = vec![0; self.recs.len()];
+        }
+    }
+
+    /// The cache slot of `uid`: 0 when it has none (or is not here).
+    pub fn cache_slot(&self, uid: u32) -> u64 {
+        self.find(uid)
+            .and_then(|i| self.cache.get(i))
+            .copied()
+            .unwrap_or(0)
+    }
+
+    /// Sets the cache slot of `uid` if the message is here and its slot is
+    /// still `expected` (so a slot is never given to a message that
+    /// replaced the one it was written for).
+    pub fn swap_cache_slot(&mut self, uid: u32, expected: u64, slot: u64) {
+        self.track_cache();
+        if let Some(c) = self.find(uid).and_then(|i| self.cache.get_mut(i))
+            && *c == expected
+        {
+            *c = slot;
+        }
+    }
+
+    /// (uid, slot) of every message with a cache entry.
+    pub fn cache_slots(&self) -> impl Iterator<Item = (u32, u64)> + '_ {
+        self.recs
+            .iter()
+            .zip(&self.cache)
+            .filter(|&(_, &c)| c != 0)
+            .map(|(r, &c)| (r.uid, c))
+    }
+
+    /// Slots dropped with their records so far (a counter that only grows).
+    pub fn cache_slots_dropped(&self) -> u64 {
+        self.cache_dropped
+    }
+
+    /// Forgets every cache entry (the cache file was replaced).
+    pub fn clear_cache_slots(&mut self) {
+        self.cache.iter_mut().for_each(|c| *c = 0);
     }
 
     fn insert_after_compaction(&mut self, new: NewRecord, name: &str) {
@@ -165,6 +240,20 @@ impl Messages {
             return;
         }
         let mut garbage = 0;
+        if self.cache_tracked() {
+            // `retain` visits the slots in order, so they pair up with the
+            // records (not yet removed) one by one.
+            let mut uids = self.recs.iter().map(|r| r.uid);
+            let mut dropped = 0;
+            self.cache.retain(|&c| {
+                let keep = uids
+                    .next()
+                    .is_none_or(|u| sorted.binary_search(&u).is_err());
+                dropped += u64::from(!keep && c != 0);
+                keep
+            });
+            self.cache_dropped += dropped;
+        }
         self.recs.retain(|r| {
             let gone = sorted.binary_search(&r.uid).is_ok();
             if gone {
@@ -208,6 +297,7 @@ impl Messages {
     pub fn shrink(&mut self) {
         self.recs.shrink_to_fit();
         self.names.shrink_to_fit();
+        self.cache.shrink_to_fit();
     }
 
     /// Heap bytes held by the table.
@@ -215,6 +305,7 @@ impl Messages {
         self.recs.capacity() * std::mem::size_of::<MessageRecord>()
             + self.names.capacity()
             + self.big_sizes.capacity() * std::mem::size_of::<(u32, u64)>()
+            + self.cache.capacity() * std::mem::size_of::<u64>()
     }
 }
 
@@ -283,6 +374,43 @@ mod tests {
         assert_eq!(sizes, vec![big, u64::from(u32::MAX), 10]);
         m.remove_sorted(&[1]);
         assert_eq!(m.big_sizes.len(), 1);
+    }
+
+    #[test]
+    fn cache_slots_follow_their_records() {
+        let mut m = Messages::default();
+        for uid in [1, 2, 4] {
+            m.insert(rec(uid), "n");
+        }
+        assert_eq!(m.cache_slot(2), 0);
+        m.swap_cache_slot(2, 0, 20);
+        m.swap_cache_slot(4, 0, 40);
+        m.swap_cache_slot(4, 7, 41);
+        assert_eq!(
+            (m.cache_slot(2), m.cache_slot(4)),
+            (20, 40),
+            "expected slot"
+        );
+        m.insert(rec(3), "n");
+        m.insert(rec(5), "n");
+        m.swap_cache_slot(3, 0, 30);
+        assert_eq!(
+            m.cache_slots().collect::<Vec<_>>(),
+            vec![(2, 20), (3, 30), (4, 40)]
+        );
+        m.remove_sorted(&[1, 3]);
+        assert_eq!(m.cache_slots().collect::<Vec<_>>(), vec![(2, 20), (4, 40)]);
+        assert_eq!(m.cache_slots_dropped(), 1);
+        // A record replaced under the same UID loses its slot.
+        m.insert(rec(4), "other");
+        assert_eq!(m.cache_slot(4), 0);
+        assert_eq!(m.cache_slots_dropped(), 2);
+        m.remove_sorted(&[2, 4, 5]);
+        assert_eq!(m.cache_slots().count(), 0);
+        m.insert(rec(6), "n");
+        assert_eq!(m.cache_slot(6), 0);
+        m.swap_cache_slot(6, 0, 60);
+        assert_eq!(m.cache_slot(6), 60);
     }
 
     #[test]

@@ -547,6 +547,10 @@ pub fn rebuild(dir: &Path, fsync: Fsync) -> Result<State, StorageError> {
     st.keywords = mapper.table;
     st.apply(&records);
     st.highest_modseq = st.highest_modseq.max(modseq);
+    // What was expunged before this rebuild is unknown: every modseq from
+    // before it gets RFC 7162's "every gap may have vanished" answer, so a
+    // QRESYNC client never keeps a message that is gone (review finding).
+    st.expunged_floor = st.highest_modseq;
     for uid in in_new {
         st.set_location(uid, Location::New);
     }

@@ -152,13 +152,15 @@ pub fn rename(user: &UserStore, from: &MailboxName, to: &MailboxName) -> Result<
     if to.is_inbox() || from == to {
         return Err(StorageError::AlreadyExists);
     }
+    // RENAME INBOX moves only INBOX's messages (RFC 9051 §6.3.6), so a
+    // child of INBOX (`INBOX.old`) is a fine target.
+    if from.is_inbox() {
+        return rename_inbox(user, to);
+    }
     if to.child_of(from) {
         return Err(StorageError::Cannot(
             "a mailbox cannot be moved under itself",
         ));
-    }
-    if from.is_inbox() {
-        return rename_inbox(user, to);
     }
     let _tree = user.tree_lock();
     let names = scan_names(user.root(), user.separator())?;

@@ -209,6 +209,26 @@ impl View {
         self.mailbox.read_message(uid.0.get())
     }
 
+    /// The payload the message cache holds for `uid` (see `cache`), if the
+    /// message is in this view and still exists. Opens no message file.
+    pub fn cached(&self, uid: Uid) -> Option<Vec<u8>> {
+        if !self.uids.contains(uid.0.get()) {
+            return None;
+        }
+        self.mailbox.cached(uid.0.get())
+    }
+
+    /// Stores an opaque `payload` for `uid` in the mailbox's persistent
+    /// cache (`dormouse.cache`), replacing what it held, for every session
+    /// and later process to get from `cached`. Best effort: failures are
+    /// logged, not returned; payloads over 16 MiB are not kept. The entry
+    /// goes with the message when it is expunged.
+    pub fn cache(&self, uid: Uid, payload: &[u8]) {
+        if self.uids.contains(uid.0.get()) {
+            self.mailbox.cache(uid.0.get(), payload);
+        }
+    }
+
     /// Catches up with outside writers and other sessions; returns what the
     /// client must be told, in order.
     pub fn sync(&mut self, seqs: SeqPolicy) -> Result<Vec<Change>, StorageError> {

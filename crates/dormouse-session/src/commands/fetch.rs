@@ -1,7 +1,8 @@
 //! FETCH and UID FETCH (RFC 9051 §6.4.5, RFC 3516 BINARY, RFC 7162
 //! CHANGEDSINCE and VANISHED). Messages are answered in sequence order;
 //! a message file is read only when an item needs its bytes, so
-//! `FETCH 1:* (UID FLAGS)` never opens one. Non-PEEK body items set `\Seen`
+//! `FETCH 1:* (UID FLAGS)` never opens one, and ENVELOPE/BODY/BODYSTRUCTURE
+//! come from the mailbox's cache when it has them (`fetch_cache`). Non-PEEK body items set `\Seen`
 //! first (read-write selections only) and the FETCH then carries the new
 //! FLAGS (§6.4.5). Messages another session expunged are skipped and the
 //! command ends `OK [EXPUNGEISSUED]`, as Dovecot does; a BINARY of a part
@@ -22,6 +23,7 @@ use dormouse_storage::{
 use super::{Context, HandlerResult, Reply, misrouted};
 use crate::errors::{ClientError, CommandError};
 use crate::extensions::Extension;
+use crate::fetch_cache;
 use crate::fetch_condstore;
 use crate::fetch_items::{self, Content, ItemError, Subject};
 use crate::fetch_plan::Plan;
@@ -114,7 +116,13 @@ fn one(
     let (Some(meta), Some(seq)) = (meta, NonZeroU32::new(at.seq)) else {
         return Ok(One::Expunged);
     };
-    let raw = if plan.needs_file {
+    let cached = if plan.needs_structure {
+        fetch_cache::lookup(&state.view, at.uid)
+    } else {
+        None
+    };
+    let missed = plan.needs_structure && cached.is_none();
+    let raw = if plan.needs_file || missed {
         match state.view.read(at.uid) {
             Ok(raw) => Some(raw),
             Err(StorageError::Expunged) => return Ok(One::Expunged),
@@ -123,11 +131,18 @@ fn one(
     } else {
         None
     };
+    let content = raw.as_deref().map(Content::new);
+    let structure = match (cached, &content) {
+        (Some(s), _) => Some(s),
+        (None, Some(c)) if missed => Some(fetch_cache::remember(&state.view, at.uid, c.message())),
+        (None, _) => None,
+    };
     let subject = Subject {
         uid: at.uid,
         meta,
         recent: updates::recent(state, at.uid),
-        content: raw.as_deref().map(Content::new),
+        content,
+        structure,
     };
     let mut items = Vec::with_capacity(plan.items.len() + 2);
     for item in &plan.items {

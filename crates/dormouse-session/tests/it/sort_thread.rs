@@ -103,6 +103,20 @@ fn every_sort_criterion() {
     }
 }
 
+/// A repeated key changes nothing (its first use already ordered the
+/// messages) and is not evaluated again, so repeating it costs no memory
+/// (review finding: 12,000 repeats took hundreds of megabytes).
+#[test]
+fn repeated_sort_keys_count_once() {
+    let (_fx, mut c) = sorting();
+    let once = c.run("a SORT (SUBJECT REVERSE SIZE) UTF-8 ALL");
+    let repeated = format!(
+        "a SORT (SUBJECT {}) UTF-8 ALL",
+        "REVERSE SIZE SUBJECT ".repeat(2000).trim_end()
+    );
+    assert_eq!(c.run(&repeated), once);
+}
+
 #[test]
 fn sort_searches_first_and_speaks_uids_on_request() {
     let (_fx, mut c) = sorting();

@@ -6,4 +6,6 @@ pub mod keywords;
 pub mod uidlist;
 
 pub use keywords::{KEYWORDS_NAME, read_keywords, write_keywords};
-pub use uidlist::{UIDLIST_NAME, UidList, parse_uidlist, read_uidlist, write_uidlist};
+pub use uidlist::{
+    UIDLIST_NAME, UidList, append_uidlist, parse_uidlist, read_uidlist, write_uidlist,
+};

@@ -227,6 +227,50 @@ pub fn write_uidlist(mailbox_dir: &Path, list: &UidList, fsync: Fsync) -> Result
     Ok(())
 }
 
+/// Adds `entries` (new messages, UIDs above every listed one) to the end
+/// of an existing `dovecot-uidlist` under its lock, as Dovecot does for new
+/// mail: one delivery into a 100k-message mailbox then writes one line, not
+/// the whole file. The header's next UID goes stale, which readers allow
+/// (Dovecot and `parse_uidlist` raise it past the last line). Returns
+/// `Ok(false)` when the file is missing or does not end in a newline (a
+/// torn write): the caller must rewrite it whole instead.
+pub fn append_uidlist(
+    mailbox_dir: &Path,
+    entries: &[(u32, String)],
+    fsync: Fsync,
+) -> Result<bool, StorageError> {
+    use std::io::{Read, Seek, SeekFrom, Write};
+    for (_, base) in entries {
+        check_base(base).map_err(|why| StorageError::Invariant(why.into()))?;
+    }
+    let path = mailbox_dir.join(UIDLIST_NAME);
+    let _lock = dotlock(&path, LOCK_STALE)?;
+    let mut file = match fs::OpenOptions::new().read(true).append(true).open(&path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+        Err(e) => return Err(e.into()),
+    };
+    let len = file.metadata()?.len();
+    if len == 0 {
+        return Ok(false);
+    }
+    let mut last = [0u8; 1];
+    file.seek(SeekFrom::Start(len - 1))?;
+    file.read_exact(&mut last)?;
+    if last[0] != b'\n' {
+        return Ok(false);
+    }
+    let mut text = String::new();
+    for (uid, base) in entries {
+        text.push_str(&format!("{uid} :{base}\n"));
+    }
+    file.write_all(text.as_bytes())?;
+    if fsync == Fsync::Always {
+        file.sync_data()?;
+    }
+    Ok(true)
+}
+
 fn check_list(list: &UidList) -> Result<(), StorageError> {
     let bad = |what: String| Err(StorageError::Invariant(format!("{UIDLIST_NAME}: {what}")));
     if list.uidvalidity == 0 {

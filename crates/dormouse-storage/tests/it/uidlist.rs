@@ -4,7 +4,7 @@
 use std::fs;
 
 use dormouse_storage::dovecot::{
-    UIDLIST_NAME, UidList, parse_uidlist, read_uidlist, write_uidlist,
+    UIDLIST_NAME, UidList, append_uidlist, parse_uidlist, read_uidlist, write_uidlist,
 };
 use dormouse_storage::{Fsync, StorageError};
 use proptest::prelude::*;
@@ -245,4 +245,51 @@ proptest! {
         write_uidlist(dir.path(), &list, Fsync::Never).unwrap();
         prop_assert_eq!(read_uidlist(dir.path()).unwrap(), Some(list));
     }
+}
+
+/// New messages are appended as lines (Dovecot's way), and a reader sees
+/// them with the next UID raised past the header's stale N.
+#[test]
+fn appending_lines_keeps_the_file_readable() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = UidList {
+        uidvalidity: 7,
+        next_uid: 3,
+        guid: None,
+        entries: vec![(1, "a.host".into()), (2, "b.host".into())],
+    };
+    write_uidlist(dir.path(), &list, Fsync::Never).unwrap();
+    let appended = append_uidlist(
+        dir.path(),
+        &[(3, "c.host".into()), (9, "d.host".into())],
+        Fsync::Never,
+    )
+    .unwrap();
+    assert!(appended);
+    let read = read_uidlist(dir.path()).unwrap().unwrap();
+    assert_eq!(read.uidvalidity, 7);
+    assert_eq!(read.next_uid, 10);
+    assert_eq!(
+        read.entries,
+        vec![
+            (1, "a.host".into()),
+            (2, "b.host".into()),
+            (3, "c.host".into()),
+            (9, "d.host".into())
+        ]
+    );
+}
+
+/// A missing file, or one whose last line was torn, is not appended to:
+/// the caller rewrites it whole.
+#[test]
+fn appending_refuses_missing_or_torn_files() {
+    let dir = tempfile::tempdir().unwrap();
+    assert!(!append_uidlist(dir.path(), &[(1, "a.host".into())], Fsync::Never).unwrap());
+    std::fs::write(
+        dir.path().join("dovecot-uidlist"),
+        "3 V1 N2 G0123456789abcdef0123456789abcdef\n1 :a.ho",
+    )
+    .unwrap();
+    assert!(!append_uidlist(dir.path(), &[(2, "b.host".into())], Fsync::Never).unwrap());
 }

@@ -118,6 +118,11 @@ fn a_lost_index_is_rebuilt_from_the_uidlist() {
         "modseqs must not go backwards when the UIDVALIDITY is kept"
     );
     assert_eq!(view.uid_next(), uid(4));
+    // The expunge of UID 2 is forgotten with the index; a QRESYNC client
+    // from before the rebuild must still be told it may have vanished.
+    let vanished = view.vanished_ranges_since(old_modseq).unwrap();
+    assert!(vanished.contains(2), "UID 2 not reported as vanished");
+    assert!(!vanished.contains(1) && !vanished.contains(3));
     drop(view);
     assert_eq!(append_bodies(&user, &["d"]), vec![4]);
 }

@@ -153,6 +153,19 @@ fn renaming_inbox_moves_its_messages_and_leaves_it_empty() {
     assert_eq!(append_bodies(&user, &["c"]), vec![3]);
 }
 
+/// `RENAME INBOX INBOX.old` is the classic way to archive INBOX; the
+/// target is a child of INBOX, which is fine because only messages move
+/// (review finding).
+#[test]
+fn renaming_inbox_to_its_own_child_works() {
+    let (_dir, _store, user) = new_user();
+    append_bodies(&user, &["a"]);
+    let old = name(&user, "INBOX.old");
+    user.rename(&inbox(&user), &old).unwrap();
+    assert_eq!(user.status(&inbox(&user)).unwrap().messages, 0);
+    assert_eq!(user.status(&old).unwrap().messages, 1);
+}
+
 #[test]
 fn subscriptions_round_trip() {
     let (_dir, _store, user) = new_user();
