@@ -126,6 +126,9 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<Structure, DecodeError> {
     Ok(Structure { envelope, body })
 }
 
+/// A Content-Disposition as BODYSTRUCTURE carries it.
+type Disposition = Option<(String, Vec<(String, String)>)>;
+
 // Tags of the enum-like parts of the layout.
 const NONE: u8 = 0;
 const SOME: u8 = 1;
@@ -205,7 +208,7 @@ impl Writer {
         self.opt(&e.message_id);
     }
 
-    fn disposition(&mut self, d: &Option<(String, Vec<(String, String)>)>) {
+    fn disposition(&mut self, d: &Disposition) {
         match d {
             None => self.0.push(NONE),
             Some((kind, params)) => {
@@ -402,7 +405,7 @@ impl Reader<'_> {
         })
     }
 
-    fn disposition(&mut self) -> Result<Option<(String, Vec<(String, String)>)>, DecodeError> {
+    fn disposition(&mut self) -> Result<Disposition, DecodeError> {
         Ok(if self.present()? {
             Some((self.string()?, self.params()?))
         } else {
