@@ -53,6 +53,8 @@ pub struct Config {
     pub log: LogSettings,
     /// How long graceful shutdown waits for clients after sending BYE.
     pub shutdown_grace: Duration,
+    /// The mailbox hierarchy separator clients see: `.` or `/`.
+    pub hierarchy_separator: char,
 }
 
 impl Config {
@@ -77,6 +79,7 @@ impl Default for Config {
             timeouts: TimeoutSettings::default(),
             log: LogSettings::default(),
             shutdown_grace: Duration::from_secs(raw::SHUTDOWN_GRACE_SECS),
+            hierarchy_separator: raw::HIERARCHY_SEPARATOR,
         }
     }
 }

@@ -57,6 +57,8 @@ pub(crate) struct RawConfig {
     pub mail_location: At<String>,
     /// Default [`SHUTDOWN_GRACE_SECS`].
     pub shutdown_grace: At<Scalar>,
+    /// Default [`HIERARCHY_SEPARATOR`].
+    pub hierarchy_separator: At<String>,
     #[serde(default)]
     pub listen: RawListen,
     pub tls: Option<RawTls>,
@@ -80,6 +82,11 @@ pub const MAIL_LOCATION: &str = "mail/%u";
 /// Long enough for a client to receive its BYE and for in-flight APPENDs of
 /// ordinary size to finish; short enough that a restart feels immediate.
 pub const SHUTDOWN_GRACE_SECS: u64 = 5;
+/// The separator clients see between mailbox levels: `.` is Maildir++'s and
+/// Dovecot's default for Maildir, so an existing tree looks the same; `/` is
+/// what Dovecot shows with `separator = /`. On disk levels are always joined
+/// with `.`.
+pub const HIERARCHY_SEPARATOR: char = '.';
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -60,6 +60,11 @@ pub(crate) fn to_toml(config: &Config) -> String {
     put!("mail_location = {}", quote(config.mail_location.template()));
     put!("# How long shutdown waits for clients after sending BYE.");
     put!("shutdown_grace = {}", duration(config.shutdown_grace));
+    put!("# Mailbox hierarchy separator shown to clients: \".\" or \"/\".");
+    put!(
+        "hierarchy_separator = {}",
+        quote(&config.hierarchy_separator.to_string())
+    );
 
     let listen = &config.listen;
     put!("\n[listen]");

@@ -115,7 +115,20 @@ pub(crate) fn build(
             raw.shutdown_grace.as_ref(),
             Duration::from_secs(raw::SHUTDOWN_GRACE_SECS),
         )?,
+        hierarchy_separator: separator(src, raw.hierarchy_separator.as_ref())?,
     })
+}
+
+/// `.` or `/`: the two separators Maildir++ names can carry unambiguously.
+fn separator(src: Source<'_>, raw: Option<&Spanned<String>>) -> Result<char, ConfigError> {
+    let Some(value) = raw else {
+        return Ok(raw::HIERARCHY_SEPARATOR);
+    };
+    match value.get_ref().as_str() {
+        "." => Ok('.'),
+        "/" => Ok('/'),
+        _ => Err(src.invalid("hierarchy_separator", value, "must be \".\" or \"/\"")),
+    }
 }
 
 fn listen(

@@ -57,12 +57,15 @@ pub async fn run(
         },
     )?;
     let shared = Arc::new(Shared {
-        session_allowed: Arc::new(session_config(PlaintextAuth::Allowed)),
-        session_disallowed: Arc::new(session_config(PlaintextAuth::Disallowed)),
+        session_allowed: Arc::new(session_config(PlaintextAuth::Allowed, &config)),
+        session_disallowed: Arc::new(session_config(PlaintextAuth::Disallowed, &config)),
         services: Services {
             auth: Arc::new(PasswdAuthenticator(Arc::new(users))),
             mail: Arc::new(MaildirAccess {
-                store: Store::new(StoreSettings::default()),
+                store: Store::new(StoreSettings {
+                    separator: config.hierarchy_separator,
+                    ..StoreSettings::default()
+                }),
                 location: config.mail_location.clone(),
             }),
         },
@@ -108,9 +111,10 @@ impl Shared {
     }
 }
 
-fn session_config(plaintext_auth: PlaintextAuth) -> SessionConfig {
+fn session_config(plaintext_auth: PlaintextAuth, config: &Config) -> SessionConfig {
     SessionConfig {
         plaintext_auth,
+        hierarchy_separator: config.hierarchy_separator,
         server_name: "dormouse".into(),
         version: env!("CARGO_PKG_VERSION").into(),
         ..SessionConfig::default()

@@ -165,6 +165,12 @@ const INVALID: &[(&str, &str, &str, usize)] = &[
         3,
     ),
     (
+        "hierarchy_separator = \":\"",
+        "hierarchy_separator",
+        "must be",
+        1,
+    ),
+    (
         "[limits]\nmax_nesting = 0",
         "limits.max_nesting",
         "outside 1..=128",

@@ -21,6 +21,7 @@ fn a_fully_customised_config_round_trips() {
         users_file = "/etc/dormouse/users"
         mail_location = "%h/Mail 100%%"
         shutdown_grace = "1h30m500ms"
+        hierarchy_separator = "/"
         [listen]
         imap = "[::]:143"
         lmtp = "127.0.0.1:24"
@@ -47,6 +48,7 @@ fn a_fully_customised_config_round_trips() {
         format = "json"
     "#;
     let config = parse_str(text, &Overrides::default()).unwrap();
+    assert_eq!(config.hierarchy_separator, '/');
     round_trip(&config);
 }
 
@@ -69,6 +71,7 @@ fn output_lists_every_option() {
         "users_file =",
         "mail_location =",
         "shutdown_grace =",
+        "hierarchy_separator =",
         "[listen]",
         "imap =",
         "lmtp =",

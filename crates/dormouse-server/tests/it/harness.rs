@@ -32,12 +32,13 @@ impl TestServer {
         TestServer::start_with("").await
     }
 
-    /// `extra` is TOML appended to the test defaults.
+    /// `extra` is TOML put before the test defaults (an `[auth]` table).
     pub async fn start_with(extra: &str) -> TestServer {
         let dir = tempfile::tempdir().expect("tempdir");
         std::fs::write(dir.path().join("users"), USERS).expect("users file");
+        // `extra` goes first so it may set top-level keys as well as tables.
         let toml =
-            format!("[auth]\nfailure_delay = \"10ms\"\nmax_failure_delay = \"50ms\"\n{extra}");
+            format!("{extra}\n[auth]\nfailure_delay = \"10ms\"\nmax_failure_delay = \"50ms\"\n");
         let config = config_for(dir.path(), &toml);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
             .await

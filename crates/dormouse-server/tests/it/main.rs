@@ -4,6 +4,7 @@
 mod harness;
 mod malformed;
 mod pipelining;
+mod separator;
 mod shutdown;
 mod timeouts;
 mod transcript;
