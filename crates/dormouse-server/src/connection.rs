@@ -2,7 +2,8 @@
 //! the session (on a blocking thread when the command table says it may
 //! block), encodes the responses and writes them. Output is gathered and
 //! written when the decoder runs out of input, so pipelined commands are
-//! answered in one write, in order.
+//! answered in one write, in order; a command that answers in batches (a
+//! big FETCH) has each batch written before the next is made.
 //!
 //! While waiting for input it enforces the login and autologout timeouts;
 //! it never interrupts a command to do so. A client that stops reading is
@@ -337,8 +338,40 @@ impl Connection {
                 return Step::End(End::Internal);
             };
             self.adjust_append_limit();
-            if let Next::Close = self.deliver(outcome).await {
-                return Step::End(End::Logout);
+            match self.deliver(outcome).await {
+                Next::Continue => {}
+                Next::Close => return Step::End(End::Logout),
+                Next::More => {
+                    if let Some(end) = self.resume_batches().await {
+                        return Step::End(end);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Drives a command that answers in batches to its end: each batch is
+    /// written out before the next is made, so the command holds one batch
+    /// and the socket buffer at most. Nothing else the client sent is read
+    /// meanwhile. Shutdown is checked between batches (BYE instead of the
+    /// rest); a client that stops reading is dropped by `flush`'s stall
+    /// bound; either way the session and its unfinished work are dropped.
+    async fn resume_batches(&mut self) -> Option<End> {
+        loop {
+            if self.flush().await.is_err() {
+                return Some(End::Io);
+            }
+            if self.shared.shutdown.is_cancelled() {
+                self.say_bye();
+                return Some(End::Shutdown);
+            }
+            let Some(outcome) = self.on_session(Blocking::Yes, Session::resume).await else {
+                return Some(End::Internal);
+            };
+            match self.deliver(outcome).await {
+                Next::More => {}
+                Next::Continue => return None,
+                Next::Close => return Some(End::Logout),
             }
         }
     }

@@ -135,6 +135,8 @@ pub(crate) enum InternalError {
     NoSaslExchange,
     #[error("a command was dispatched while a SASL exchange was pending")]
     SaslPending,
+    #[error("a command was resumed that had nothing left to do")]
+    NothingToResume,
 }
 
 impl CommandError {

@@ -78,7 +78,8 @@ fn push_unique(items: &mut Vec<FetchItem>, item: FetchItem) {
     }
 }
 
-fn needs_file(item: &FetchItem) -> bool {
+/// Whether `item` needs the message's bytes.
+pub(crate) fn needs_file(item: &FetchItem) -> bool {
     !matches!(
         item,
         FetchItem::Flags
@@ -89,7 +90,8 @@ fn needs_file(item: &FetchItem) -> bool {
     ) && !needs_structure(item)
 }
 
-fn needs_structure(item: &FetchItem) -> bool {
+/// Whether `item` needs ENVELOPE or BODYSTRUCTURE.
+pub(crate) fn needs_structure(item: &FetchItem) -> bool {
     matches!(
         item,
         FetchItem::Envelope | FetchItem::Body | FetchItem::BodyStructure

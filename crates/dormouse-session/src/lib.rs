@@ -1,6 +1,7 @@
 //! The IMAP session state machine, sans-IO: it takes parsed commands and
 //! returns the responses to send, the delay to wait before sending them and
-//! whether to close. It never touches a socket, a file or the clock, and it
+//! whether to close, or to come back for the command's next batch (a big
+//! FETCH answers in bounded batches, `Session::resume`). It never touches a socket, a file or the clock, and it
 //! never logs: what happened (a login, a failed login) comes back as a
 //! [`SessionEvent`] for the server to log.
 //!
@@ -17,9 +18,13 @@ mod errors;
 mod extensions;
 mod fetch_cache;
 mod fetch_condstore;
+mod fetch_content;
 mod fetch_date;
 mod fetch_items;
+mod fetch_pending;
 mod fetch_plan;
+mod fetch_seen;
+mod fetch_vanished;
 mod mail;
 mod mbox_listing;
 mod mbox_names;

@@ -22,6 +22,11 @@ pub struct Outcome {
 pub enum Next {
     Continue,
     Close,
+    /// The command is not finished: send these, then call
+    /// [`crate::Session::resume`] for the next batch before reading any
+    /// other input. A big FETCH answers this way so that it never holds
+    /// more than a batch.
+    More,
 }
 
 /// How the server must read the client's next line.

@@ -130,8 +130,31 @@ fn from_uids(view: &View, uids: impl Iterator<Item = Uid>) -> Vec<Addressed> {
     out
 }
 
+/// The intersection of two sorted lists of disjoint spans, in one pass
+/// over both.
+pub(crate) fn intersect(
+    a: impl Iterator<Item = (u32, u32)>,
+    b: impl Iterator<Item = (u32, u32)>,
+) -> Vec<(u32, u32)> {
+    let mut a = a.peekable();
+    let mut b = b.peekable();
+    let mut out = Vec::new();
+    while let (Some(&(a0, a1)), Some(&(b0, b1))) = (a.peek(), b.peek()) {
+        let (lo, hi) = (a0.max(b0), a1.min(b1));
+        if lo <= hi {
+            out.push((lo, hi));
+        }
+        if a1 < b1 {
+            a.next();
+        } else {
+            b.next();
+        }
+    }
+    out
+}
+
 /// Sorts and merges overlapping or adjacent spans.
-fn merge(mut spans: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
+pub(crate) fn merge(mut spans: Vec<(u32, u32)>) -> Vec<(u32, u32)> {
     spans.sort_unstable();
     let mut out: Vec<(u32, u32)> = Vec::with_capacity(spans.len());
     for (lo, hi) in spans {

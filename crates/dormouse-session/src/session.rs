@@ -22,12 +22,22 @@ use dormouse_storage::SeqPolicy;
 /// for each line reads a command (or, when [`Session::input_mode`] says so, a
 /// raw SASL line), passes it to [`Session::handle`] (or
 /// [`Session::sasl_response`]), waits out [`Outcome::delay`], writes
-/// [`Outcome::responses`] and closes on [`Next::Close`].
+/// [`Outcome::responses`] and closes on [`Next::Close`]. On [`Next::More`]
+/// it writes them and calls [`Session::resume`] for the next batch, until
+/// the outcome says otherwise, before it reads anything else.
 pub struct Session {
     config: Arc<SessionConfig>,
     services: Services,
     conn: ConnectionInfo,
     state: State,
+    /// The command answering in batches, if one is.
+    unfinished: Option<Unfinished>,
+}
+
+/// A command that has sent some batches: what its last one needs.
+struct Unfinished {
+    tag: Tag,
+    flags: CommandFlags,
 }
 
 /// The outside world a session calls into: both may block, which is why
@@ -55,6 +65,7 @@ impl Session {
             services,
             conn,
             state: State::NotAuthenticated(NotAuthenticated),
+            unfinished: None,
         }
     }
 
@@ -70,18 +81,20 @@ impl Session {
     }
 
     /// Runs one command. May block if [`Session::is_blocking`] says so.
+    /// Its outcome may be only the first batch ([`Next::More`]).
     pub fn handle(&mut self, command: Command) -> Outcome {
-        let mut interrupted = None;
+        // A server that did not resume the previous command gets its rest
+        // now, all at once: late and unbatched, but complete and in order.
+        let mut before = self.finish_unfinished();
         if let State::Authenticating(pending) = &self.state {
             // The server should have called `sasl_response`; end the
             // exchange so the client hears about both commands.
-            interrupted =
-                Some(CommandError::from(ClientError::SaslInterrupted).tagged(pending.tag.clone()));
+            before
+                .push(CommandError::from(ClientError::SaslInterrupted).tagged(pending.tag.clone()));
             self.state = State::NotAuthenticated(NotAuthenticated);
         }
         let tag = command.tag.clone();
         let flags = Session::command_flags(&command.body);
-        let mut before = Vec::new();
         if flags.contains(CommandFlags::DESELECTS) {
             before.extend(self.deselect());
         }
@@ -92,15 +105,49 @@ impl Session {
             conn: &self.conn,
         };
         let result = commands::run(&ctx, &mut self.state, command);
-        let mut outcome = self.finish(tag, result);
-        if !flags.contains(CommandFlags::DESELECTS) {
+        let mut outcome = self.finish(tag.clone(), result);
+        if outcome.next == Next::More {
+            self.unfinished = Some(Unfinished { tag, flags });
+        } else if !flags.contains(CommandFlags::DESELECTS) {
             self.add_updates(flags, &mut outcome);
-        }
-        if let Some(bad) = interrupted {
-            before.insert(0, bad);
         }
         outcome.responses.splice(0..0, before);
         outcome
+    }
+
+    /// The next batch of the command whose last outcome said
+    /// [`Next::More`]. Blocking, like [`Session::handle`]. The last batch
+    /// carries the mailbox's updates and the tagged reply; with no command
+    /// unfinished, the outcome is empty.
+    pub fn resume(&mut self) -> Outcome {
+        let Some(unfinished) = self.unfinished.take() else {
+            return self.outcome(Vec::new());
+        };
+        let result = commands::resume(&mut self.state)
+            .unwrap_or_else(|| Err(InternalError::NothingToResume.into()));
+        let mut outcome = self.finish(unfinished.tag.clone(), result);
+        if outcome.next == Next::More {
+            self.unfinished = Some(unfinished);
+        } else {
+            self.add_updates(unfinished.flags, &mut outcome);
+        }
+        outcome
+    }
+
+    /// Whether a command is answering in batches: [`Session::resume`] has
+    /// more to send.
+    pub fn is_unfinished(&self) -> bool {
+        self.unfinished.is_some()
+    }
+
+    /// Every remaining batch of an unfinished command, at once.
+    fn finish_unfinished(&mut self) -> Vec<Response> {
+        let mut out = Vec::new();
+        // Each batch answers at least one message, so this ends.
+        while self.unfinished.is_some() {
+            out.extend(self.resume().responses);
+        }
+        out
     }
 
     /// Closes the selected mailbox ahead of SELECT/EXAMINE, which return to
@@ -194,17 +241,20 @@ impl Session {
     /// A BAD for input the parser rejected: tagged if it found the tag,
     /// otherwise untagged.
     pub fn parse_error(&mut self, tag: Option<Tag>, text: &str, code: Option<Code>) -> Outcome {
-        let bad = Response::Status(StatusResponse {
+        let mut responses = self.finish_unfinished();
+        responses.push(Response::Status(StatusResponse {
             tag,
             kind: StatusKind::Bad,
             code,
             text: text.into(),
-        });
-        self.outcome(vec![bad])
+        }));
+        self.outcome(responses)
     }
 
-    /// `* BYE` for a server going down; the session is over.
+    /// `* BYE` for a server going down; the session is over, and an
+    /// unfinished command is dropped unanswered.
     pub fn shutdown(&mut self) -> Response {
+        self.unfinished = None;
         self.state = State::Logout;
         Response::Status(StatusResponse {
             tag: None,
@@ -264,8 +314,10 @@ impl Session {
                 if let Some(state) = reply.new_state {
                     self.state = state;
                 }
+                let next = if reply.more { Next::More } else { self.next() };
                 Outcome {
                     event: reply.event,
+                    next,
                     ..self.outcome(reply.responses)
                 }
             }
@@ -278,15 +330,18 @@ impl Session {
     }
 
     fn outcome(&self, responses: Vec<Response>) -> Outcome {
-        let next = match self.state {
-            State::Logout => Next::Close,
-            _ => Next::Continue,
-        };
         Outcome {
             responses,
             delay: None,
-            next,
+            next: self.next(),
             event: None,
+        }
+    }
+
+    fn next(&self) -> Next {
+        match self.state {
+            State::Logout => Next::Close,
+            _ => Next::Continue,
         }
     }
 }

@@ -7,6 +7,7 @@ use dormouse_proto::Tag;
 use dormouse_storage::{MailboxName, Uid, UserStore, View};
 
 use crate::extensions::Enabled;
+use crate::fetch_pending::PendingFetch;
 
 /// The RFC 9051 state a session is in, for callers.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -80,6 +81,9 @@ pub(crate) struct Selected {
     /// The SEARCHRES result (`$`, RFC 5182), as UIDs so that expunges do
     /// not shift it. Empty until a SEARCH … RETURN (SAVE).
     pub(crate) saved: Vec<Uid>,
+    /// A FETCH that has sent some batches and has more to send; the
+    /// session resumes it before reading another command.
+    pub(crate) pending: Option<PendingFetch>,
 }
 
 impl Selected {
@@ -89,6 +93,7 @@ impl Selected {
             mailbox,
             view,
             saved: Vec::new(),
+            pending: None,
         }
     }
 

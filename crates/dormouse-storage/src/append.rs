@@ -202,7 +202,7 @@ impl Mailbox {
             undo(&placed, staged.len());
             return Err(e);
         }
-        st.uidlist_dirty = true;
+        st.uidlist.added();
         Ok((st.uidvalidity, uids))
     }
 }

@@ -17,7 +17,6 @@ use crate::mailbox::Mailbox;
 struct Source {
     uid: u32,
     expected: PathBuf,
-    base: String,
     flags: SystemFlags,
     keywords: Vec<String>,
     internal_date: i64,
@@ -40,7 +39,6 @@ impl Mailbox {
                 .map(|rec| Source {
                     uid: rec.uid,
                     expected: self.expected_path(&st, rec),
-                    base: st.messages.name(rec).to_owned(),
                     flags: rec.flags,
                     keywords: st.keywords.names_of(rec.keywords),
                     internal_date: rec.internal_date,
@@ -75,8 +73,13 @@ impl Mailbox {
     /// Puts a copy of `src` into `dest`'s `tmp/`; `None` if the source file
     /// is gone.
     fn stage_copy(&self, src: &Source, dest: &Mailbox) -> Result<Option<Staged>, StorageError> {
-        let Some(path) = self.find_file(&src.expected, &src.base)? else {
-            return Ok(None);
+        let path = if src.expected.exists() {
+            src.expected.clone()
+        } else {
+            match self.find_file(src.uid)? {
+                Some(path) => path,
+                None => return Ok(None),
+            }
         };
         let file_size = match fs::metadata(&path) {
             Ok(m) => m.len(),

@@ -5,13 +5,14 @@
 
 use std::fs;
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::StorageError;
 use crate::fsutil::{Fsync, fsync_dir};
 use crate::index::record::Record;
 use crate::mailbox::Mailbox;
 use crate::messages::MessageRecord;
+use crate::state::State;
 
 impl Mailbox {
     /// Expunges every message for which `pick` is true; returns their UIDs
@@ -30,25 +31,19 @@ impl Mailbox {
         pick: impl Fn(&MessageRecord) -> bool,
     ) -> Result<Vec<u32>, StorageError> {
         let mut st = self.write()?;
-        let targets: Vec<(u32, PathBuf, String)> = st
+        let targets: Vec<(u32, PathBuf)> = st
             .messages
             .iter()
             .filter(|rec| pick(rec))
-            .map(|rec| {
-                (
-                    rec.uid,
-                    self.expected_path(&st, rec),
-                    st.messages.name(rec).to_owned(),
-                )
-            })
+            .map(|rec| (rec.uid, self.expected_path(&st, rec)))
             .collect();
         if targets.is_empty() {
             return Ok(Vec::new());
         }
         let mut removed = Vec::with_capacity(targets.len());
         let mut failure = None;
-        for (uid, path, base) in targets {
-            match remove(self, &path, &base) {
+        for (uid, path) in targets {
+            match remove(self, &mut st, uid, &path) {
                 Ok(()) => removed.push(uid),
                 Err(e) => {
                     failure = Some(self.io_error(e));
@@ -70,9 +65,6 @@ impl Mailbox {
             })
             .collect();
         self.log(&mut st, &records)?;
-        if !removed.is_empty() {
-            st.uidlist_dirty = true;
-        }
         match failure {
             Some(e) => Err(e),
             None => Ok(removed),
@@ -82,16 +74,16 @@ impl Mailbox {
 
 /// Unlinks the message file wherever it is now; a file already gone counts
 /// as removed.
-fn remove(mb: &Mailbox, expected: &std::path::Path, base: &str) -> io::Result<()> {
+fn remove(mb: &Mailbox, st: &mut State, uid: u32, expected: &Path) -> io::Result<()> {
+    let gone_is_fine = |r: io::Result<()>| match r {
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        other => other,
+    };
     match fs::remove_file(expected) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => match mb.locate(base)? {
-            Some((path, _)) => match fs::remove_file(path) {
-                Err(e) if e.kind() != io::ErrorKind::NotFound => Err(e),
-                _ => Ok(()),
-            },
+        Err(e) if e.kind() == io::ErrorKind::NotFound => match mb.relocate(st, uid)? {
+            Some(path) => gone_is_fine(fs::remove_file(path)),
             None => Ok(()),
         },
-        Err(e) => Err(e),
+        other => other,
     }
 }

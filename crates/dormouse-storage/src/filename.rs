@@ -51,12 +51,7 @@ pub struct MaildirFile {
 /// Takes a file name apart. Never fails: a name without `:2,` simply has no
 /// flags, and unknown letters go to `other`.
 pub fn parse_filename(name: &str) -> MaildirFile {
-    let (base, info) = match name.rsplit_once(INFO_SEP) {
-        Some((base, info)) if info.starts_with(INFO_V2) => {
-            (base, info.get(INFO_V2.len()..).unwrap_or_default())
-        }
-        _ => (name, ""),
-    };
+    let (base, info) = split_info(name);
     let (letters, extra) = match info.find(EXTRA_SEP) {
         Some(at) => info.split_at(at),
         None => (info, ""),
@@ -82,6 +77,31 @@ pub fn parse_filename(name: &str) -> MaildirFile {
         vsize: extra_field(base, 'W'),
         other,
     }
+}
+
+/// The base and the letters after `:2,` (empty when there is no such info).
+fn split_info(name: &str) -> (&str, &str) {
+    match name.rsplit_once(INFO_SEP) {
+        Some((base, info)) if info.starts_with(INFO_V2) => {
+            (base, info.get(INFO_V2.len()..).unwrap_or_default())
+        }
+        _ => (name, ""),
+    }
+}
+
+/// The base of a file name, as `parse_filename` finds it, without
+/// allocating.
+pub fn base_of(name: &str) -> &str {
+    split_info(name).0
+}
+
+/// Whether `suffix` (what follows the base in a file name) is exactly the
+/// `:2,<letters>` that `format_filename` writes for these flags.
+pub fn is_canonical_suffix(suffix: &str, flags: SystemFlags, keywords: u32) -> bool {
+    suffix
+        .strip_prefix(INFO_SEP)
+        .and_then(|s| s.strip_prefix(INFO_V2))
+        .is_some_and(|letters| letters.chars().eq(flag_letters(flags, keywords)))
 }
 
 fn keyword_index(c: char) -> Option<u32> {
@@ -230,6 +250,19 @@ mod tests {
         f.flags.remove(SystemFlags::SEEN);
         f.keywords |= 1;
         assert_eq!(f.file_name(), "base:2,DPab,xyz");
+    }
+
+    #[test]
+    fn canonical_suffixes_are_recognised() {
+        let seen = SystemFlags::SEEN;
+        assert!(is_canonical_suffix(":2,S", seen, 0));
+        assert!(is_canonical_suffix(":2,Sb", seen, 2));
+        assert!(!is_canonical_suffix(":2,PS", seen, 0));
+        assert!(!is_canonical_suffix("", seen, 0));
+        assert!(!is_canonical_suffix(":2,S", SystemFlags::default(), 0));
+        assert!(is_canonical_suffix(":2,", SystemFlags::default(), 0));
+        assert_eq!(base_of("a,S=1:2,PS"), "a,S=1");
+        assert_eq!(base_of("a:1,x"), "a:1,x");
     }
 
     #[test]

@@ -9,13 +9,15 @@ use std::io;
 use std::path::PathBuf;
 
 use crate::StorageError;
-use crate::filename::{MaildirFile, format_filename, parse_filename};
+use crate::filename::{MaildirFile, parse_filename};
 use crate::flags::SystemFlags;
 use crate::fsutil::{Fsync, fsync_dir};
 use crate::index::record::Record;
+use crate::locate::remember_file;
 use crate::mailbox::{Mailbox, letters};
 use crate::messages::Location;
 use crate::meta::MessageMeta;
+use crate::state::State;
 
 /// How STORE combines the given flags with the current ones.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,15 +50,17 @@ pub struct StoreOutcome {
     /// The modseqs this STORE used, so the view does not report its own
     /// changes back at the next sync.
     pub modseqs: Option<(u64, u64)>,
+    /// (uid, modseq before this STORE) of every message it changed, so the
+    /// view can tell whether it held a change the view was not yet told of.
+    pub prior: Vec<(u32, u64)>,
 }
 
 struct Planned {
     uid: u32,
+    prior: u64,
     flags: SystemFlags,
     keywords: u64,
     from: PathBuf,
-    base: String,
-    location: Location,
 }
 
 impl Mailbox {
@@ -97,31 +101,26 @@ impl Mailbox {
             }
             plan.push(Planned {
                 uid,
+                prior: rec.modseq,
                 flags,
                 keywords,
                 from: self.expected_path(&st, rec),
-                base: st.messages.name(rec).to_owned(),
-                location: rec.location,
             });
         }
 
         let cur = self.dir().join("cur");
-        let mut done: Vec<&Planned> = Vec::with_capacity(plan.len());
+        // Each renamed message with its file name now.
+        let mut done: Vec<(&Planned, String)> = Vec::with_capacity(plan.len());
         let mut renamed = false;
         for p in &plan {
-            let target = cur.join(format_filename(&p.base, p.flags, letters(p.keywords)));
-            if p.location == Location::Cur && target == p.from {
-                // Only keywords past 'z' changed: nothing to rename.
-                done.push(p);
-                continue;
-            }
-            match rename_message(self, p, &target) {
-                Ok(true) => {
-                    done.push(p);
+            match rename_message(self, &mut st, p) {
+                Ok(Renamed::Unchanged(name)) => done.push((p, name)),
+                Ok(Renamed::To(name)) => {
+                    done.push((p, name));
                     renamed = true;
                 }
                 // Gone: an outside expunge the next scan will report.
-                Ok(false) => {}
+                Ok(Renamed::Gone) => {}
                 Err(e) => {
                     tracing::warn!(mailbox = %crate::logpath::PathTag::of(self.dir()), error = %e, "could not rename a message file for STORE");
                 }
@@ -140,7 +139,7 @@ impl Mailbox {
                 name,
             })
             .collect();
-        for p in &done {
+        for (p, _) in &done {
             modseq += 1;
             records.push(Record::Flags {
                 uid: p.uid,
@@ -150,14 +149,15 @@ impl Mailbox {
             });
         }
         self.log(&mut st, &records)?;
-        for p in &done {
-            st.set_location(p.uid, Location::Cur);
+        for (p, name) in &done {
+            remember_file(&mut st, p.uid, Location::Cur, name);
         }
         if !done.is_empty() {
             outcome.modseqs = Some((first, modseq));
         }
+        outcome.prior = done.iter().map(|(p, _)| (p.uid, p.prior)).collect();
         for &uid in uids {
-            let changed = done.binary_search_by_key(&uid, |p| p.uid).is_ok()
+            let changed = done.binary_search_by_key(&uid, |(p, _)| p.uid).is_ok()
                 || untouched.binary_search(&uid).is_ok();
             if let (true, Some(rec)) = (changed, st.messages.by_uid(uid)) {
                 outcome.messages.push((uid, MessageMeta::of(&st, rec)));
@@ -167,31 +167,49 @@ impl Mailbox {
     }
 }
 
-/// Renames the file of `p` to `target` (in `cur/`). If it is not where the
-/// index says (another program renamed it, or it carries letters we do
-/// not map), it is looked up and its unknown letters kept. False if gone.
-fn rename_message(mb: &Mailbox, p: &Planned, target: &std::path::Path) -> io::Result<bool> {
-    match fs::rename(&p.from, target) {
-        Ok(()) => return Ok(true),
-        Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
-        Err(_) => {}
-    }
-    let Some((actual, _)) = mb.locate(&p.base)? else {
-        return Ok(false);
-    };
-    let current = actual
-        .file_name()
-        .and_then(|n| n.to_str())
-        .map(parse_filename)
-        .unwrap_or_else(|| parse_filename(&p.base));
-    let renamed = MaildirFile {
-        flags: p.flags,
-        keywords: letters(p.keywords),
-        ..current
-    };
-    match fs::rename(&actual, mb.dir().join("cur").join(renamed.file_name())) {
-        Ok(()) => Ok(true),
-        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(false),
-        Err(e) => Err(e),
+enum Renamed {
+    /// Renamed to this name in `cur/`.
+    To(String),
+    /// Already named so (only keywords past 'z' changed).
+    Unchanged(String),
+    Gone,
+}
+
+/// Renames the file of `p` into `cur/` with its new flags, keeping the
+/// letters we do not map. If it is not where the index says (another
+/// program renamed it), the directories are listed once to find it.
+fn rename_message(mb: &Mailbox, st: &mut State, p: &Planned) -> io::Result<Renamed> {
+    let cur = mb.dir().join("cur");
+    let mut from = p.from.clone();
+    let mut relocated = false;
+    loop {
+        let Some(current) = from
+            .file_name()
+            .and_then(|n| n.to_str())
+            .map(parse_filename)
+        else {
+            return Err(io::Error::other("message file name is not UTF-8"));
+        };
+        let name = MaildirFile {
+            flags: p.flags,
+            keywords: letters(p.keywords),
+            ..current
+        }
+        .file_name();
+        let target = cur.join(&name);
+        if target == from {
+            return Ok(Renamed::Unchanged(name));
+        }
+        match fs::rename(&from, &target) {
+            Ok(()) => return Ok(Renamed::To(name)),
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            Err(_) if relocated => return Ok(Renamed::Gone),
+            Err(_) => {}
+        }
+        relocated = true;
+        match mb.relocate(st, p.uid)? {
+            Some(path) => from = path,
+            None => return Ok(Renamed::Gone),
+        }
     }
 }

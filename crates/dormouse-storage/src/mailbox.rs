@@ -1,29 +1,28 @@
 //! The shared state of one open mailbox (`Mailbox`, behind an `Arc` in the
 //! registry): loading it from the index log (or rebuilding the index from
-//! Dovecot's files), the locks, logging changes, compaction, keeping
-//! `dovecot-uidlist`/`dovecot-keywords` in step, and locating and reading
-//! message files. Directory scanning is in `scan.rs`; the operations
-//! (append, store, expunge, copy) have their own modules. No file
-//! descriptor outlives a call.
+//! Dovecot's files), the locks, logging changes, compaction, and keeping
+//! `dovecot-keywords` in step. Directory scanning is in `scan.rs`, finding
+//! and reading message files in `locate.rs`, `dovecot-uidlist` in
+//! `uidlist_sync.rs`; the operations (append, store, expunge, copy) have
+//! their own modules. No file descriptor outlives a call.
 
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::{Mutex, MutexGuard, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::StorageError;
 use crate::cache::{CACHE_NAME, MessageCache, Trust};
-use crate::dovecot::{UIDLIST_NAME, UidList, write_keywords, write_uidlist};
-use crate::filename::{format_filename, parse_filename};
+use crate::dovecot::{UIDLIST_NAME, peek_uidlist, write_keywords};
 use crate::fsutil::{Fsync, dotlock};
 use crate::index::compact;
 use crate::index::log::{self, INDEX_NAME, Loaded};
 use crate::index::record::Record;
 use crate::keyword_table::{KeywordTable, LETTER_MASK};
-use crate::messages::{Location, MessageRecord};
 use crate::scan::{self, ScanMode};
 use crate::state::State;
+use crate::uidlist_sync::UidlistState;
 
 /// Dovecot's `MAILDIR_UIDLIST_LOCK_STALE_TIMEOUT`.
 const UIDLIST_LOCK_STALE: Duration = Duration::from_secs(120);
@@ -32,9 +31,11 @@ pub struct Mailbox {
     dir: PathBuf,
     fsync: Fsync,
     state: RwLock<State>,
-    /// The uidlist generation last written; serialises uidlist writers so
-    /// an older snapshot never overwrites a newer one.
-    uidlist_written: Mutex<u64>,
+    /// Held by the one thread writing `dovecot-uidlist` (see
+    /// `uidlist_sync.rs`); taken before `state`, never after.
+    pub(crate) uidlist_writer: Mutex<()>,
+    /// Directory listings made to find misplaced message files.
+    pub(crate) lookups: AtomicU64,
     cache: MessageCache,
 }
 
@@ -48,8 +49,13 @@ impl Mailbox {
         let mut cache_trust = Trust::Nothing;
         let state = match log::load(&dir)? {
             Loaded::Log { uidvalidity, data } => {
-                let st = replay(&dir, uidvalidity, &data, fsync)?;
+                let mut st = replay(&dir, uidvalidity, &data, fsync)?;
                 cache_trust = Trust::UidsBelow(st.next_uid);
+                let shape = peek_uidlist(&dir).unwrap_or_else(|e| {
+                    tracing::warn!(mailbox = %crate::logpath::PathTag::of(&dir), error = %e, "unreadable dovecot-uidlist; rewriting it");
+                    None
+                });
+                st.uidlist = UidlistState::examine(shape, &st);
                 st
             }
             Loaded::Foreign => {
@@ -70,7 +76,8 @@ impl Mailbox {
             fsync,
             cache: MessageCache::new(cache_trust),
             state: RwLock::new(state),
-            uidlist_written: Mutex::new(0),
+            uidlist_writer: Mutex::new(()),
+            lookups: AtomicU64::new(0),
         };
         mailbox.flush_uidlist();
         Ok(mailbox)
@@ -234,126 +241,6 @@ impl Mailbox {
         // Dovecot writes dovecot-keywords only under the uidlist lock.
         let _lock = dotlock(&self.dir.join(UIDLIST_NAME), UIDLIST_LOCK_STALE)?;
         write_keywords(&self.dir, &table.letter_names(), self.fsync)
-    }
-
-    /// Rewrites `dovecot-uidlist` if anything changed since the last write.
-    /// Failures are logged, not returned: the file only serves Dovecot, and
-    /// the next change retries.
-    pub fn flush_uidlist(&self) {
-        let (generation, list) = {
-            let mut st = self.state.write().unwrap_or_else(PoisonError::into_inner);
-            if !st.uidlist_dirty || st.gone {
-                return;
-            }
-            st.uidlist_dirty = false;
-            st.uidlist_generation += 1;
-            let entries = st
-                .messages
-                .iter()
-                .map(|m| (m.uid, st.messages.name(m)))
-                .filter(|(_, base)| {
-                    !base.is_empty() && !base.contains(['\n', '\r', '\0', ':', '/'])
-                })
-                .map(|(uid, base)| (uid, base.to_owned()))
-                .collect();
-            let list = UidList {
-                uidvalidity: st.uidvalidity,
-                next_uid: st.next_uid,
-                guid: st.guid.clone(),
-                entries,
-            };
-            (st.uidlist_generation, list)
-        };
-        let mut written = self.uidlist_lock();
-        if *written >= generation {
-            return;
-        }
-        match write_uidlist(&self.dir, &list, self.fsync) {
-            Ok(()) => *written = generation,
-            Err(e) => {
-                tracing::warn!(mailbox = %crate::logpath::PathTag::of(&self.dir), error = %e, "could not update dovecot-uidlist");
-                let mut st = self.state.write().unwrap_or_else(PoisonError::into_inner);
-                st.uidlist_dirty = true;
-            }
-        }
-    }
-
-    fn uidlist_lock(&self) -> MutexGuard<'_, u64> {
-        self.uidlist_written
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-    }
-
-    /// Where the message file should be, given what the index knows.
-    pub fn expected_path(&self, st: &State, rec: &MessageRecord) -> PathBuf {
-        let base = st.messages.name(rec);
-        match rec.location {
-            Location::Cur => {
-                self.dir
-                    .join("cur")
-                    .join(format_filename(base, rec.flags, letters(rec.keywords)))
-            }
-            Location::New => self.dir.join("new").join(base),
-        }
-    }
-
-    /// Finds the file whose base is `base` by listing `cur/` and `new/`:
-    /// the fallback when another program renamed it (new flags, or letters
-    /// we do not map).
-    pub fn locate(&self, base: &str) -> io::Result<Option<(PathBuf, Location)>> {
-        for (sub, location) in [("cur", Location::Cur), ("new", Location::New)] {
-            let dir = self.dir.join(sub);
-            let entries = match std::fs::read_dir(&dir) {
-                Ok(e) => e,
-                Err(e) if e.kind() == io::ErrorKind::NotFound => continue,
-                Err(e) => return Err(e),
-            };
-            for entry in entries {
-                let entry = entry?;
-                let name = entry.file_name();
-                let Some(name) = name.to_str() else { continue };
-                if name.starts_with(base) && parse_filename(name).base == base {
-                    return Ok(Some((entry.path(), location)));
-                }
-            }
-        }
-        Ok(None)
-    }
-
-    /// The current path of a message file, looking it up on disk if it is
-    /// not where the index expects it; `None` if it is gone.
-    pub fn find_file(&self, expected: &Path, base: &str) -> io::Result<Option<PathBuf>> {
-        if expected.exists() {
-            return Ok(Some(expected.to_path_buf()));
-        }
-        Ok(self.locate(base)?.map(|(p, _)| p))
-    }
-
-    /// Reads the message with `uid`, converted to CRLF line endings.
-    pub fn read_message(&self, uid: u32) -> Result<Vec<u8>, StorageError> {
-        let (expected, base) = {
-            let st = self.read()?;
-            let rec = st.messages.by_uid(uid).ok_or(StorageError::Expunged)?;
-            (
-                self.expected_path(&st, rec),
-                st.messages.name(rec).to_owned(),
-            )
-        };
-        let data = match std::fs::read(&expected) {
-            Ok(d) => d,
-            Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                let path = self.locate(&base)?.ok_or(StorageError::Expunged)?.0;
-                match std::fs::read(path) {
-                    Ok(d) => d,
-                    Err(e) if e.kind() == io::ErrorKind::NotFound => {
-                        return Err(StorageError::Expunged);
-                    }
-                    Err(e) => return Err(e.into()),
-                }
-            }
-            Err(e) => return Err(e.into()),
-        };
-        Ok(crate::crlf::to_crlf(data))
     }
 
     /// The message cache's payload for `uid` (see `cache/mod.rs`).

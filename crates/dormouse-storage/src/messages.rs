@@ -2,7 +2,9 @@
 //! sorted by UID plus one string arena for the Maildir base names, so that a
 //! message costs 40 bytes + its name and no allocation of its own, and 8
 //! more once the message cache is in use (its slots, kept in step with the
-//! records). It holds no I/O and knows nothing of logs or sessions.
+//! records). A file whose name is not the one its flags imply (letters we
+//! do not map, no `:2,` info) also keeps its exact suffix, right after its
+//! base in the arena. It holds no I/O and knows nothing of logs or sessions.
 
 use crate::flags::SystemFlags;
 
@@ -13,7 +15,9 @@ pub enum Location {
     New,
 }
 
-/// One message. `name_off`/`name_len` point into the table's arena.
+/// One message. At `name_off` in the table's arena: the base name
+/// (`name_len` bytes), then the file's exact suffix when the file does not
+/// have its canonical name.
 #[derive(Clone, Debug)]
 pub struct MessageRecord {
     pub uid: u32,
@@ -22,7 +26,12 @@ pub struct MessageRecord {
     /// message of 4 GiB or more cannot come through IMAP, so it is rare
     /// enough not to cost every message 4 more bytes.
     size: u32,
-    name_len: u16,
+    /// File names are at most 255 bytes (`NAME_MAX`), so base and suffix
+    /// lengths each fit a byte.
+    name_len: u8,
+    /// 0: the canonical name; else 1 + the length of the exact suffix
+    /// (which may be empty: a file in `cur/` without `:2,` info).
+    suffix_tag: u8,
     pub flags: SystemFlags,
     pub location: Location,
     pub keywords: u64,
@@ -91,7 +100,8 @@ impl Messages {
             uid: new.uid,
             name_off,
             size,
-            name_len: u16::try_from(name.len()).unwrap_or(0),
+            name_len: u8::try_from(name.len()).unwrap_or(0),
+            suffix_tag: 0,
             flags: new.flags,
             location: new.location,
             keywords: new.keywords,
@@ -105,7 +115,7 @@ impl Messages {
             _ => match self.find(rec.uid) {
                 Some(i) => {
                     if let Some(slot) = self.recs.get_mut(i) {
-                        self.garbage += usize::from(slot.name_len);
+                        self.garbage += slot.arena_len();
                         *slot = rec;
                     }
                     // A replaced record is a different message as far as
@@ -202,11 +212,61 @@ impl Messages {
         self.find(uid).and_then(|i| self.recs.get(i))
     }
 
+    /// The base name: the part of the file name that never changes.
     pub fn name(&self, rec: &MessageRecord) -> &str {
         let start = rec.name_off as usize;
         self.names
             .get(start..start + usize::from(rec.name_len))
             .unwrap_or_default()
+    }
+
+    /// What follows the base in the file's name, when that is not what
+    /// the record's flags and location imply (see `locate.rs`).
+    pub fn suffix(&self, rec: &MessageRecord) -> Option<&str> {
+        let len = usize::from(rec.suffix_tag.checked_sub(1)?);
+        let start = rec.name_off as usize + usize::from(rec.name_len);
+        self.names.get(start..start + len)
+    }
+
+    /// Remembers the exact suffix of `uid`'s file name (`None`: the
+    /// canonical one). A new suffix moves the name to the arena's end; the
+    /// old copy is garbage, reclaimed by the next compaction. A suffix too
+    /// long for any real file name is not kept.
+    pub fn set_suffix(&mut self, uid: u32, suffix: Option<&str>) {
+        let Some(i) = self.find(uid) else {
+            return;
+        };
+        let Some(rec) = self.recs.get(i) else {
+            return;
+        };
+        if self.suffix(rec) == suffix {
+            return;
+        }
+        let old_len = rec.arena_len();
+        let Some(suffix) = suffix else {
+            self.garbage += old_len - usize::from(rec.name_len);
+            if let Some(rec) = self.recs.get_mut(i) {
+                rec.suffix_tag = 0;
+            }
+            return;
+        };
+        let Some(tag) = u8::try_from(suffix.len() + 1).ok() else {
+            return;
+        };
+        let base = self.name(rec).to_owned();
+        if u32::try_from(self.names.len() + base.len() + suffix.len()).is_err() {
+            self.compact_names();
+        }
+        let Ok(name_off) = u32::try_from(self.names.len()) else {
+            return;
+        };
+        self.names.push_str(&base);
+        self.names.push_str(suffix);
+        self.garbage += old_len;
+        if let Some(rec) = self.recs.get_mut(i) {
+            rec.name_off = name_off;
+            rec.suffix_tag = tag;
+        }
     }
 
     /// The IMAP size of a message.
@@ -257,7 +317,7 @@ impl Messages {
         self.recs.retain(|r| {
             let gone = sorted.binary_search(&r.uid).is_ok();
             if gone {
-                garbage += usize::from(r.name_len);
+                garbage += r.arena_len();
             }
             !gone
         });
@@ -279,7 +339,7 @@ impl Messages {
             let start = rec.name_off as usize;
             let name = self
                 .names
-                .get(start..start + usize::from(rec.name_len))
+                .get(start..start + rec.arena_len())
                 .unwrap_or_default();
             rec.name_off = u32::try_from(names.len()).unwrap_or(u32::MAX);
             names.push_str(name);
@@ -309,10 +369,17 @@ impl Messages {
     }
 }
 
+impl MessageRecord {
+    /// Bytes of the arena this record points at.
+    fn arena_len(&self) -> usize {
+        usize::from(self.name_len) + usize::from(self.suffix_tag.saturating_sub(1))
+    }
+}
+
 /// Maildir names are at most 255 bytes on the file systems we target; a
 /// longer one cannot be a real file, so it is cut at a char boundary.
 fn truncate_name(name: &str) -> &str {
-    let mut end = name.len().min(usize::from(u16::MAX));
+    let mut end = name.len().min(usize::from(u8::MAX));
     while !name.is_char_boundary(end) {
         end -= 1;
     }
@@ -349,6 +416,35 @@ mod tests {
         assert_eq!(names, vec!["name-1", "name-3"]);
         assert_eq!(m.by_uid(3).map(|r| m.size(r)), Some(10));
         assert!(m.by_uid(2).is_none());
+    }
+
+    #[test]
+    fn exact_suffixes_survive_compaction_and_can_be_empty() {
+        let mut m = Messages::default();
+        for uid in 1..=3 {
+            m.insert(rec(uid), &format!("name-{uid}"));
+        }
+        m.set_suffix(1, Some(":2,PS"));
+        m.set_suffix(2, Some(""));
+        m.set_suffix(1, Some(":2,FPS"));
+        let suffixes = |m: &Messages| -> Vec<Option<String>> {
+            m.iter().map(|r| m.suffix(r).map(str::to_owned)).collect()
+        };
+        assert_eq!(
+            suffixes(&m),
+            vec![Some(":2,FPS".into()), Some(String::new()), None]
+        );
+        m.remove_sorted(&[3]);
+        m.compact_names();
+        assert_eq!(
+            suffixes(&m),
+            vec![Some(":2,FPS".into()), Some(String::new())]
+        );
+        let names: Vec<&str> = m.iter().map(|r| m.name(r)).collect();
+        assert_eq!(names, vec!["name-1", "name-2"]);
+        assert_eq!(m.names.len(), "name-1:2,FPSname-2".len());
+        m.set_suffix(1, None);
+        assert_eq!(m.by_uid(1).and_then(|r| m.suffix(r)), None);
     }
 
     #[test]

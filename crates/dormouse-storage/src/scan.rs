@@ -19,11 +19,12 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use crate::StorageError;
 use crate::crlf::crlf_len;
 use crate::dovecot::{read_keywords, read_uidlist};
-use crate::filename::{MaildirFile, format_filename, parse_filename};
+use crate::filename::{MaildirFile, parse_filename};
 use crate::fsutil::Fsync;
 use crate::index::record::{HEADER_LEN, Record, Stamp};
 use crate::index::{compact, log};
 use crate::keyword_table::{KeywordTable, LETTER_MASK};
+use crate::locate::remember_file;
 use crate::mailbox::{Mailbox, letters, new_uidvalidity};
 use crate::messages::Location;
 use crate::state::{DirStamps, State};
@@ -243,7 +244,8 @@ pub fn rescan(mb: &Mailbox, st: &mut State, mode: ScanMode) -> Result<(), Storag
     let mut matched = vec![false; listing.entries.len()];
     let mut expunged: Vec<u32> = Vec::new();
     let mut flag_changes: Vec<(u32, u8, u64)> = Vec::new();
-    let mut relocated: Vec<(u32, Location)> = Vec::new();
+    // (uid, listing index) of every file found, to remember its name.
+    let mut found: Vec<(u32, usize)> = Vec::with_capacity(listing.entries.len());
 
     for rec in st.messages.iter() {
         let base = st.messages.name(rec);
@@ -261,9 +263,7 @@ pub fn rescan(mb: &Mailbox, st: &mut State, mode: ScanMode) -> Result<(), Storag
         if let Some(m) = matched.get_mut(i) {
             *m = true;
         }
-        if e.location != rec.location {
-            relocated.push((rec.uid, e.location));
-        }
+        found.push((rec.uid, i));
         if e.location == Location::Cur {
             let keywords = (rec.keywords & !LETTER_MASK) | mapper.map(e.file.keywords);
             if e.file.flags != rec.flags || keywords != rec.keywords {
@@ -376,18 +376,14 @@ pub fn rescan(mb: &Mailbox, st: &mut State, mode: ScanMode) -> Result<(), Storag
     } else if log_stamps {
         mb.log_lazily(st, &[stamps_record]);
     }
-    for (uid, location) in relocated {
-        st.set_location(uid, location);
-    }
-    for f in &fresh {
-        if let Some(e) = listing.entries.get(f.entry_index)
-            && e.location == Location::New
-        {
-            st.set_location(f.uid, Location::New);
+    found.extend(fresh.iter().map(|f| (f.uid, f.entry_index)));
+    for (uid, i) in found {
+        if let Some(e) = listing.entries.get(i) {
+            remember_file(st, uid, e.location, &e.name);
         }
     }
-    if !expunged.is_empty() || !fresh.is_empty() {
-        st.uidlist_dirty = true;
+    if !fresh.is_empty() {
+        st.uidlist.added();
     }
     st.stamps = trusted.then_some(listing.stamps);
     if mode == ScanMode::ReadWrite && st.in_new > 0 {
@@ -401,24 +397,32 @@ pub fn rescan(mb: &Mailbox, st: &mut State, mode: ScanMode) -> Result<(), Storag
 /// where it is (and keeps working from there).
 fn move_new_to_cur(mb: &Mailbox, st: &mut State) {
     let dir = mb.dir();
-    let moves: Vec<(u32, String, String)> = st
+    let moves: Vec<(u32, std::path::PathBuf, String)> = st
         .messages
         .iter()
         .filter(|m| m.location == Location::New)
         .map(|m| {
-            let base = st.messages.name(m);
-            (
-                m.uid,
-                base.to_owned(),
-                format_filename(base, m.flags, letters(m.keywords)),
-            )
+            let from = mb.expected_path(st, m);
+            // Letters another program put on a file in new/ are kept.
+            let current = from
+                .file_name()
+                .and_then(|n| n.to_str())
+                .map(parse_filename)
+                .unwrap_or_else(|| parse_filename(st.messages.name(m)));
+            let cur_name = MaildirFile {
+                flags: m.flags,
+                keywords: letters(m.keywords),
+                ..current
+            }
+            .file_name();
+            (m.uid, from, cur_name)
         })
         .collect();
     let mut moved_any = false;
-    for (uid, base, cur_name) in moves {
-        match fs::rename(dir.join("new").join(&base), dir.join("cur").join(&cur_name)) {
+    for (uid, from, cur_name) in moves {
+        match fs::rename(&from, dir.join("cur").join(&cur_name)) {
             Ok(()) => {
-                st.set_location(uid, Location::Cur);
+                remember_file(st, uid, Location::Cur, &cur_name);
                 moved_any = true;
             }
             Err(e) if e.kind() == io::ErrorKind::NotFound => {}
@@ -518,7 +522,6 @@ pub fn rebuild(dir: &Path, fsync: Fsync) -> Result<State, StorageError> {
         dovecot: None,
     };
     let mut records: Vec<Record<'_>> = Vec::new();
-    let mut in_new: Vec<u32> = Vec::new();
     for &(uid, i) in &assigned {
         let Some(e) = listing.entries.get(i) else {
             continue;
@@ -528,10 +531,7 @@ pub fn rebuild(dir: &Path, fsync: Fsync) -> Result<State, StorageError> {
         };
         let keywords = match e.location {
             Location::Cur => mapper.map(e.file.keywords),
-            Location::New => {
-                in_new.push(uid);
-                0
-            }
+            Location::New => 0,
         };
         modseq += 1;
         records.push(Record::Append {
@@ -551,14 +551,16 @@ pub fn rebuild(dir: &Path, fsync: Fsync) -> Result<State, StorageError> {
     // before it gets RFC 7162's "every gap may have vanished" answer, so a
     // QRESYNC client never keeps a message that is gone (review finding).
     st.expunged_floor = st.highest_modseq;
-    for uid in in_new {
-        st.set_location(uid, Location::New);
+    for &(uid, i) in &assigned {
+        if let Some(e) = listing.entries.get(i) {
+            remember_file(&mut st, uid, e.location, &e.name);
+        }
     }
     st.first_recent_uid = st.next_uid;
     st.changes = crate::changes::ChangeRing::starting_at(st.highest_modseq);
     st.stamps = listing.trusted().then_some(listing.stamps);
     st.logged_stamps = st.stamps;
-    st.uidlist_dirty = true;
+    st.uidlist = crate::uidlist_sync::UidlistState::rewrite();
     st.messages.shrink();
     let snapshot = compact::snapshot(&st);
     log::write_fresh(dir, st.uidvalidity, &snapshot, fsync)?;

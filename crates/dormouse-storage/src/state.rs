@@ -7,6 +7,7 @@ use crate::flags::SystemFlags;
 use crate::index::record::{Record, Stamp};
 use crate::keyword_table::KeywordTable;
 use crate::messages::{Location, Messages, NewRecord};
+use crate::uidlist_sync::UidlistState;
 
 /// The mtimes of `cur/` and `new/` as of the last full scan.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -35,8 +36,7 @@ pub struct State {
     /// current ones were never logged.
     pub logged_stamps: Option<DirStamps>,
     pub log_bytes: u64,
-    pub uidlist_dirty: bool,
-    pub uidlist_generation: u64,
+    pub uidlist: UidlistState,
     pub guid: Option<String>,
     /// Messages whose file is still in `new/`.
     pub in_new: u32,
@@ -61,8 +61,7 @@ impl State {
             stamps: None,
             logged_stamps: None,
             log_bytes: 0,
-            uidlist_dirty: false,
-            uidlist_generation: 0,
+            uidlist: UidlistState::default(),
             guid: None,
             in_new: 0,
             gone: false,
@@ -168,6 +167,11 @@ impl State {
         }
         dead.sort_unstable();
         dead.dedup();
+        self.uidlist.expunged(
+            dead.iter()
+                .copied()
+                .filter(|&u| self.messages.find(u).is_some()),
+        );
         let in_new = dead
             .iter()
             .filter_map(|&u| self.messages.by_uid(u))

@@ -90,6 +90,10 @@ pub struct View {
     recent: UidSet,
     /// Modseq ranges of this view's own STOREs since the last sync.
     own: Vec<(u64, u64)>,
+    /// UIDs whose own STORE since the last sync also carried someone
+    /// else's change this view was not yet told of: `sync` reports them
+    /// although their modseq is the view's own.
+    owed: Vec<u32>,
     keywords_seen: usize,
 }
 
@@ -128,6 +132,7 @@ impl View {
                 pending: Vec::new(),
                 recent: UidSet::new(),
                 own: Vec::new(),
+                owed: Vec::new(),
                 keywords_seen: defined(&st.keywords),
             }
         };
@@ -199,6 +204,22 @@ impl View {
         }
         let st = self.mailbox.read().ok()?;
         st.messages.by_uid(n).map(|rec| MessageMeta::of(&st, rec))
+    }
+
+    /// The sequence number of the first message without `\Seen` (for
+    /// IMAP4rev1's `[UNSEEN n]`); one pass over the shared table, no
+    /// allocation. Messages expunged but still numbered are skipped.
+    pub fn first_unseen(&self) -> Option<u32> {
+        let st = self.mailbox.read().ok()?;
+        let end = st.messages.first_at_or_above(self.uid_next);
+        let rec = st
+            .messages
+            .records_from(0)
+            .get(..end)?
+            .iter()
+            .filter(|r| !r.flags.contains(crate::flags::SystemFlags::SEEN))
+            .find(|r| self.uids.contains(r.uid))?;
+        self.uids.seq_of(rec.uid)
     }
 
     /// The whole message, with CRLF line endings.
@@ -282,6 +303,7 @@ impl View {
 
             changed.sort_unstable();
             changed.dedup();
+            self.owed.sort_unstable();
             for u in changed {
                 if !self.uids.contains(u) || self.pending.binary_search(&u).is_ok() {
                     continue;
@@ -289,7 +311,7 @@ impl View {
                 let Some(rec) = st.messages.by_uid(u) else {
                     continue;
                 };
-                if self.own.iter().any(|&(a, b)| (a..=b).contains(&rec.modseq)) {
+                if self.is_own(rec.modseq) && self.owed.binary_search(&u).is_err() {
                     continue;
                 }
                 flagged.push((u, MessageMeta::of(&st, rec)));
@@ -303,6 +325,7 @@ impl View {
             self.uid_next = self.uid_next.max(st.next_uid);
             self.seen_modseq = st.highest_modseq;
             self.own.clear();
+            self.owed.clear();
         }
 
         if seqs == SeqPolicy::Update && !self.pending.is_empty() {
@@ -360,6 +383,12 @@ impl View {
         Ok(())
     }
 
+    /// Whether `modseq` was handed out by this view's STOREs since the
+    /// last sync.
+    fn is_own(&self, modseq: u64) -> bool {
+        self.own.iter().any(|&(a, b)| (a..=b).contains(&modseq))
+    }
+
     fn require_write(&self) -> Result<(), StorageError> {
         match self.access {
             Access::ReadWrite => Ok(()),
@@ -380,7 +409,10 @@ impl View {
     }
 
     /// STORE. Messages expunged meanwhile are skipped; this view's own
-    /// changes are not reported back to it by the next `sync`.
+    /// changes are not reported back to it by the next `sync`, except on
+    /// messages that another session changed since this view's last sync
+    /// (their flags carry news for this client too, even after a
+    /// `.SILENT` STORE).
     pub fn store(
         &mut self,
         uids: &[Uid],
@@ -392,6 +424,14 @@ impl View {
         let outcome = self
             .mailbox
             .store_flags(&targets, &op, unchanged_since.map(|m| m.0))?;
+        // A message this STORE changed after someone else did, since the
+        // last sync, must still be reported: its flags now carry that
+        // change too (a .SILENT STORE would otherwise hide it for good).
+        for &(u, prior) in &outcome.prior {
+            if prior > self.seen_modseq && !self.is_own(prior) {
+                self.owed.push(u);
+            }
+        }
         if let Some(range) = outcome.modseqs {
             self.own.push(range);
         }
@@ -509,6 +549,14 @@ impl View {
             + self.recent.heap_bytes()
             + self.pending.capacity() * 4
             + self.own.capacity() * 16
+            + self.owed.capacity() * 4
+    }
+
+    /// Directory listings made so far, by any session on this mailbox, to
+    /// find message files that were not where the index expected (for
+    /// tests and metrics).
+    pub fn file_lookups(&self) -> u64 {
+        self.mailbox.lookups()
     }
 
     /// Heap bytes of the shared mailbox state behind this view.

@@ -15,7 +15,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 pub const SEARCH_WORD: &str = "Budget";
 /// One subject in this many carries `SEARCH_WORD`.
 const SEARCH_SHARE: u64 = 50;
-/// Internal dates spread over the last three years.
+/// Internal dates spread over three years from 2023-01-01T00:00:00Z: a
+/// fixed start (not "now"), because a date's length steers how much body
+/// text follows, and so every later message.
+const START_SECS: u64 = 1_672_531_200;
 const SPAN_SECS: u64 = 3 * 365 * 24 * 3600;
 
 const WORDS: &[&str] = &[
@@ -340,7 +343,7 @@ pub fn write_maildir(dir: &Path, count: u64, seed: u64, folder: Folder) -> io::R
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |d| d.as_secs());
-    let start = now.saturating_sub(SPAN_SECS + 3600);
+    let start = START_SECS;
     let step = SPAN_SECS / count.max(1);
     // Two writers: the machine has two cores and file creation is mostly
     // system time.

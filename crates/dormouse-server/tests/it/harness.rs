@@ -120,6 +120,30 @@ impl Client {
         String::from_utf8_lossy(&buf).into_owned()
     }
 
+    /// One response with its literals: a line and, while a line ends with
+    /// a literal's `{n}`, the n octets and the rest of the response. Empty
+    /// at end of stream.
+    pub async fn response(&mut self) -> Vec<u8> {
+        let mut out = Vec::new();
+        loop {
+            let mut line = Vec::new();
+            tokio::time::timeout(TIMEOUT, self.reader.read_until(b'\n', &mut line))
+                .await
+                .expect("reply in time")
+                .expect("read");
+            out.extend_from_slice(&line);
+            let Some(n) = literal_len(&line) else {
+                return out;
+            };
+            let mut literal = vec![0u8; n];
+            tokio::time::timeout(TIMEOUT, self.reader.read_exact(&mut literal))
+                .await
+                .expect("literal in time")
+                .expect("read literal");
+            out.extend_from_slice(&literal);
+        }
+    }
+
     /// Reads lines until the tagged reply for `tag`; returns them all.
     pub async fn until_tagged(&mut self, tag: &str) -> Vec<String> {
         let mut lines = Vec::new();
@@ -153,4 +177,14 @@ impl Client {
             Err(_) => false,
         }
     }
+}
+
+/// The length of the literal a line announces at its end (`{n}\r\n`).
+fn literal_len(line: &[u8]) -> Option<usize> {
+    let body = line.strip_suffix(b"}\r\n")?;
+    let open = body.iter().rposition(|&b| b == b'{')?;
+    std::str::from_utf8(body.get(open + 1..)?)
+        .ok()?
+        .parse()
+        .ok()
 }

@@ -246,6 +246,15 @@ pub(crate) fn run(ctx: &Context<'_>, state: &mut State, command: Command) -> Han
     }
 }
 
+/// The next batch of an unfinished command (only FETCH answers in
+/// batches); `None` when no command is unfinished.
+pub(crate) fn resume(state: &mut State) -> Option<HandlerResult> {
+    match state {
+        State::Selected(selected) => fetch::resume(selected),
+        _ => None,
+    }
+}
+
 /// The BAD for a command sent in a state that does not allow it, worded by
 /// what the client must do first (RFC 9051 §6: BAD never changes state).
 fn wrong_state(command: &'static str, handler: &Handler, current: StateKind) -> ClientError {

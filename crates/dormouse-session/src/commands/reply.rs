@@ -1,5 +1,6 @@
-//! What a handler returns on success: the responses, a log event and the
-//! state to move to. Failures are `CommandError`s instead.
+//! What a handler returns on success: the responses, a log event, the
+//! state to move to, and whether the command has more to send. Failures
+//! are `CommandError`s instead.
 
 use dormouse_proto::{Continue, Data, Response, StatusKind, StatusResponse, Tag};
 
@@ -13,6 +14,10 @@ pub(crate) struct Reply {
     pub(crate) event: Option<SessionEvent>,
     /// The state to move to, if the command changes it.
     pub(crate) new_state: Option<State>,
+    /// The command is not finished: these responses are one batch, and
+    /// the rest comes from `commands::resume` (the handler left its work
+    /// in the state). No tagged reply yet.
+    pub(crate) more: bool,
 }
 
 impl Reply {
@@ -48,6 +53,12 @@ impl Reply {
 
     pub(crate) fn event(mut self, event: SessionEvent) -> Reply {
         self.event = Some(event);
+        self
+    }
+
+    /// Marks these responses as one batch of an unfinished command.
+    pub(crate) fn more(mut self) -> Reply {
+        self.more = true;
         self
     }
 

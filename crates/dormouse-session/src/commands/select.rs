@@ -11,7 +11,7 @@ use std::num::NonZeroU32;
 use dormouse_proto::{
     Code, Command, CommandBody, Data, ListData, Response, StatusKind, StatusResponse,
 };
-use dormouse_storage::{Access, MailboxName, SystemFlags};
+use dormouse_storage::{Access, MailboxName};
 
 use super::{Context, HandlerResult, Reply, misrouted};
 use crate::convert;
@@ -75,7 +75,7 @@ fn describe(selected: &Selected) -> Result<Vec<Response>, CommandError> {
     if !rev2 {
         // IMAP4rev2 dropped RECENT and the UNSEEN code (RFC 9051 App. E).
         out.push(Response::Data(Data::Recent(view.recent())));
-        if let Some(seq) = first_unseen(selected) {
+        if let Some(seq) = view.first_unseen().and_then(NonZeroU32::new) {
             out.push(ok_code(Code::Unseen(seq), "First unseen."));
         }
     }
@@ -103,16 +103,6 @@ fn describe(selected: &Selected) -> Result<Vec<Response>, CommandError> {
 
 fn ok_code(code: Code, text: &str) -> Response {
     Response::Status(StatusResponse::untagged(StatusKind::Ok, Some(code), text))
-}
-
-/// The sequence number of the first message without `\Seen`.
-fn first_unseen(selected: &Selected) -> Option<NonZeroU32> {
-    let view = &selected.view;
-    let index = view.uids().position(|uid| {
-        view.meta(uid)
-            .is_some_and(|meta| !meta.flags.contains(SystemFlags::SEEN))
-    })?;
-    NonZeroU32::new(u32::try_from(index).ok()?.checked_add(1)?)
 }
 
 /// `* LIST (attributes) "sep" name` for the selected mailbox.

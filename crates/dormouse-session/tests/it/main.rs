@@ -5,6 +5,7 @@ mod authenticate;
 mod capability;
 mod enable;
 mod fetch;
+mod fetch_batches;
 mod fetch_cached;
 mod fetch_support;
 mod login;

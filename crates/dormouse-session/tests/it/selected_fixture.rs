@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use dormouse_proto::encode::{EncodeOptions, Utf8Mode, encode_response};
 use dormouse_proto::parse::parse_command;
-use dormouse_session::{MailAccess, Services, Session};
+use dormouse_session::{MailAccess, Next, Services, Session};
 use dormouse_storage::{Access, MailboxName, NewMessage, SystemFlags, Uid, UserStore};
 
 use crate::support::{TestAuth, TestMail, allowing_config, cmd, login_body, plain_conn};
@@ -111,14 +111,19 @@ pub struct Client {
 }
 
 impl Client {
-    /// Runs one command line (without CRLF) and returns every response
-    /// line, as sent, without CRLFs.
+    /// Runs one command line (without CRLF), resuming it while it answers
+    /// in batches, and returns every response line, as sent, without CRLFs.
     pub fn run(&mut self, line: &str) -> Vec<String> {
         let command = match parse_command(format!("{line}\r\n").as_bytes()) {
             Ok(command) => command,
             Err(e) => panic!("test command {line:?} does not parse: {e:?}"),
         };
-        let outcome = self.session.handle(command);
+        let mut outcome = self.session.handle(command);
+        let mut responses = std::mem::take(&mut outcome.responses);
+        while outcome.next == Next::More {
+            outcome = self.session.resume();
+            responses.append(&mut outcome.responses);
+        }
         let opts = EncodeOptions {
             utf8: if self.session.utf8_accept() {
                 Utf8Mode::Accept
@@ -127,7 +132,7 @@ impl Client {
             },
         };
         let mut bytes = Vec::new();
-        for response in &outcome.responses {
+        for response in &responses {
             encode_response(response, opts, &mut bytes);
         }
         String::from_utf8_lossy(&bytes)

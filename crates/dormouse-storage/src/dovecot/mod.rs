@@ -7,5 +7,6 @@ pub mod uidlist;
 
 pub use keywords::{KEYWORDS_NAME, read_keywords, write_keywords};
 pub use uidlist::{
-    UIDLIST_NAME, UidList, append_uidlist, parse_uidlist, read_uidlist, write_uidlist,
+    UIDLIST_NAME, UidList, UidlistAppend, UidlistShape, append_uidlist, parse_uidlist,
+    peek_uidlist, read_uidlist, write_uidlist,
 };

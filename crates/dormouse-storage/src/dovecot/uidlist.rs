@@ -210,8 +210,12 @@ fn keep_last_per_file(entries: Vec<(u32, String)>) -> Vec<(u32, String)> {
 
 /// Writes `list` as a version 3 file under `dovecot-uidlist.lock` and
 /// renames the lock over `dovecot-uidlist`, which publishes the file and
-/// releases the lock in one step.
-pub fn write_uidlist(mailbox_dir: &Path, list: &UidList, fsync: Fsync) -> Result<(), StorageError> {
+/// releases the lock in one step. Returns the file's length.
+pub fn write_uidlist(
+    mailbox_dir: &Path,
+    list: &UidList,
+    fsync: Fsync,
+) -> Result<u64, StorageError> {
     check_list(list)?;
     let path = mailbox_dir.join(UIDLIST_NAME);
     let lock = dotlock(&path, LOCK_STALE)?;
@@ -221,54 +225,168 @@ pub fn write_uidlist(mailbox_dir: &Path, list: &UidList, fsync: Fsync) -> Result
     };
     let mut text = format!("3 V{} N{} G{}\n", list.uidvalidity, list.next_uid, guid);
     for (uid, base) in &list.entries {
-        text.push_str(&format!("{uid} :{base}\n"));
+        push_line(&mut text, *uid, base);
     }
     lock.commit(text.as_bytes(), fsync)?;
-    Ok(())
+    Ok(text.len() as u64)
 }
 
-/// Adds `entries` (new messages, UIDs above every listed one) to the end
-/// of an existing `dovecot-uidlist` under its lock, as Dovecot does for new
+fn push_line(text: &mut String, uid: u32, base: &str) {
+    use std::fmt::Write;
+    let _ = writeln!(text, "{uid} :{base}");
+}
+
+/// The outcome of `append_uidlist`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UidlistAppend {
+    /// The lines were added; the file is now `len` bytes long.
+    Appended { len: u64 },
+    /// The file is not the one the caller last wrote: write it whole.
+    MustRewrite,
+}
+
+/// Adds `entries` (new messages, in ascending UID order) to the end of an
+/// existing `dovecot-uidlist` under its lock, as Dovecot does for new
 /// mail: one delivery into a 100k-message mailbox then writes one line, not
 /// the whole file. The header's next UID goes stale, which readers allow
-/// (Dovecot and `parse_uidlist` raise it past the last line). Returns
-/// `Ok(false)` when the file is missing or does not end in a newline (a
-/// torn write): the caller must rewrite it whole instead.
+/// (Dovecot and `parse_uidlist` raise it past the last line).
+///
+/// Nothing is written, and `MustRewrite` returned, when the file is
+/// missing, is not `expected_len` bytes long (another program rewrote or
+/// extended it since the caller's last write), does not end in a newline
+/// (a torn write), is a version 1 file, or already lists a UID at or above
+/// the first new one (appending would break the ascending order Dovecot
+/// requires).
 pub fn append_uidlist(
     mailbox_dir: &Path,
     entries: &[(u32, String)],
+    expected_len: u64,
     fsync: Fsync,
-) -> Result<bool, StorageError> {
-    use std::io::{Read, Seek, SeekFrom, Write};
+) -> Result<UidlistAppend, StorageError> {
+    use std::io::{Read, Write};
     for (_, base) in entries {
         check_base(base).map_err(|why| StorageError::Invariant(why.into()))?;
     }
+    let Some(&(first, _)) = entries.first() else {
+        return Ok(UidlistAppend::Appended { len: expected_len });
+    };
     let path = mailbox_dir.join(UIDLIST_NAME);
     let _lock = dotlock(&path, LOCK_STALE)?;
     let mut file = match fs::OpenOptions::new().read(true).append(true).open(&path) {
         Ok(file) => file,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(false),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(UidlistAppend::MustRewrite),
         Err(e) => return Err(e.into()),
     };
     let len = file.metadata()?.len();
-    if len == 0 {
-        return Ok(false);
+    if len != expected_len || len < 2 {
+        return Ok(UidlistAppend::MustRewrite);
     }
-    let mut last = [0u8; 1];
-    file.seek(SeekFrom::Start(len - 1))?;
-    file.read_exact(&mut last)?;
-    if last[0] != b'\n' {
-        return Ok(false);
+    let mut version = [0u8; 2];
+    file.read_exact(&mut version)?;
+    if &version != b"3 " {
+        return Ok(UidlistAppend::MustRewrite);
+    }
+    match last_line(&mut file, len)? {
+        Some(LastLine::Record(uid)) if uid < first => {}
+        Some(LastLine::Header) => {}
+        _ => return Ok(UidlistAppend::MustRewrite),
     }
     let mut text = String::new();
     for (uid, base) in entries {
-        text.push_str(&format!("{uid} :{base}\n"));
+        push_line(&mut text, *uid, base);
     }
     file.write_all(text.as_bytes())?;
     if fsync == Fsync::Always {
         file.sync_data()?;
     }
-    Ok(true)
+    Ok(UidlistAppend::Appended {
+        len: len + text.len() as u64,
+    })
+}
+
+/// The shape of a `dovecot-uidlist` learnt from its first and last lines
+/// only, so that opening a mailbox need not read the whole file to know
+/// whether new lines can be appended to it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UidlistShape {
+    pub uidvalidity: u32,
+    /// The UID on the last line; 0 when the file lists no message.
+    pub last_uid: u32,
+    /// Bytes of the header line, newline included.
+    pub header_len: u64,
+    /// Bytes of the whole file.
+    pub len: u64,
+}
+
+/// Reads the first and last lines of `dovecot-uidlist`; `None` when the
+/// file is missing, torn, a version 1 file, or its header or last line
+/// cannot be parsed: then only a whole rewrite will do.
+pub fn peek_uidlist(mailbox_dir: &Path) -> Result<Option<UidlistShape>, StorageError> {
+    use std::io::Read;
+    let mut file = match fs::File::open(mailbox_dir.join(UIDLIST_NAME)) {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    let len = file.metadata()?.len();
+    let mut head = Vec::with_capacity(256);
+    (&mut file).take(TAIL_BYTES).read_to_end(&mut head)?;
+    let Some(end) = head.iter().position(|&b| b == b'\n') else {
+        return Ok(None);
+    };
+    let header = head.get(..end).unwrap_or_default();
+    let header = header.strip_suffix(b"\r").unwrap_or(header);
+    let Ok((Version::V3, list)) = std::str::from_utf8(header)
+        .map_err(|_| corrupt(1, "not UTF-8"))
+        .and_then(parse_header)
+    else {
+        return Ok(None);
+    };
+    let last_uid = match last_line(&mut file, len)? {
+        Some(LastLine::Record(uid)) => uid,
+        Some(LastLine::Header) => 0,
+        None => return Ok(None),
+    };
+    Ok(Some(UidlistShape {
+        uidvalidity: list.uidvalidity,
+        last_uid,
+        header_len: end as u64 + 1,
+        len,
+    }))
+}
+
+/// Bytes read from either end of the file: far more than one line (a
+/// file name is at most 255 bytes, Dovecot's extension fields a few dozen).
+const TAIL_BYTES: u64 = 4096;
+
+enum LastLine {
+    Header,
+    Record(u32),
+}
+
+/// The last line of a file `len` bytes long; `None` when the file does not
+/// end in a newline or its last line does not parse.
+fn last_line(file: &mut fs::File, len: u64) -> io::Result<Option<LastLine>> {
+    use std::io::{Read, Seek, SeekFrom};
+    let from = len.saturating_sub(TAIL_BYTES);
+    file.seek(SeekFrom::Start(from))?;
+    let mut tail = Vec::with_capacity(usize::try_from(len - from).unwrap_or(0));
+    file.take(TAIL_BYTES).read_to_end(&mut tail)?;
+    let Some(body) = tail.strip_suffix(b"\n") else {
+        return Ok(None);
+    };
+    let line = match body.iter().rposition(|&b| b == b'\n') {
+        Some(at) => body.get(at + 1..).unwrap_or_default(),
+        // The whole file is one line: the header.
+        None if from == 0 => return Ok(Some(LastLine::Header)),
+        None => return Ok(None),
+    };
+    let digits = line.iter().take_while(|b| b.is_ascii_digit()).count();
+    let uid = std::str::from_utf8(line.get(..digits).unwrap_or_default())
+        .ok()
+        .and_then(|d| d.parse::<u32>().ok())
+        .filter(|&uid| uid != 0 && line.get(digits) == Some(&b' '));
+    Ok(uid.map(LastLine::Record))
 }
 
 fn check_list(list: &UidList) -> Result<(), StorageError> {

@@ -4,7 +4,8 @@
 use std::fs;
 
 use dormouse_storage::dovecot::{
-    UIDLIST_NAME, UidList, append_uidlist, parse_uidlist, read_uidlist, write_uidlist,
+    UIDLIST_NAME, UidList, UidlistAppend, append_uidlist, parse_uidlist, peek_uidlist,
+    read_uidlist, write_uidlist,
 };
 use dormouse_storage::{Fsync, StorageError};
 use proptest::prelude::*;
@@ -258,14 +259,21 @@ fn appending_lines_keeps_the_file_readable() {
         guid: None,
         entries: vec![(1, "a.host".into()), (2, "b.host".into())],
     };
-    write_uidlist(dir.path(), &list, Fsync::Never).unwrap();
+    let len = write_uidlist(dir.path(), &list, Fsync::Never).unwrap();
+    assert_eq!(len, file_len(dir.path()));
     let appended = append_uidlist(
         dir.path(),
         &[(3, "c.host".into()), (9, "d.host".into())],
+        len,
         Fsync::Never,
     )
     .unwrap();
-    assert!(appended);
+    assert_eq!(
+        appended,
+        UidlistAppend::Appended {
+            len: len + "3 :c.host\n9 :d.host\n".len() as u64
+        }
+    );
     let read = read_uidlist(dir.path()).unwrap().unwrap();
     assert_eq!(read.uidvalidity, 7);
     assert_eq!(read.next_uid, 10);
@@ -278,18 +286,69 @@ fn appending_lines_keeps_the_file_readable() {
             (9, "d.host".into())
         ]
     );
+    let shape = peek_uidlist(dir.path()).unwrap().unwrap();
+    assert_eq!((shape.uidvalidity, shape.last_uid), (7, 9));
+    assert_eq!(shape.len, file_len(dir.path()));
 }
 
-/// A missing file, or one whose last line was torn, is not appended to:
-/// the caller rewrites it whole.
+fn file_len(dir: &std::path::Path) -> u64 {
+    std::fs::metadata(dir.join(UIDLIST_NAME)).unwrap().len()
+}
+
+/// A missing file, one whose last line was torn, one another program
+/// changed since (its length is not the one expected), a version 1 file,
+/// or one already listing the new UIDs is not appended to: the caller
+/// rewrites it whole.
 #[test]
-fn appending_refuses_missing_or_torn_files() {
+fn appending_refuses_files_not_as_left() {
     let dir = tempfile::tempdir().unwrap();
-    assert!(!append_uidlist(dir.path(), &[(1, "a.host".into())], Fsync::Never).unwrap());
-    std::fs::write(
-        dir.path().join("dovecot-uidlist"),
-        "3 V1 N2 G0123456789abcdef0123456789abcdef\n1 :a.ho",
-    )
-    .unwrap();
-    assert!(!append_uidlist(dir.path(), &[(2, "b.host".into())], Fsync::Never).unwrap());
+    let must = Ok(UidlistAppend::MustRewrite);
+    let append = |uid: u32, len: u64| {
+        append_uidlist(
+            dir.path(),
+            &[(uid, format!("m{uid}.host"))],
+            len,
+            Fsync::Never,
+        )
+        .map_err(|e| e.to_string())
+    };
+    assert_eq!(append(1, 0), must);
+    let path = dir.path().join(UIDLIST_NAME);
+    let torn = "3 V1 N2 G0123456789abcdef0123456789abcdef\n1 :a.ho";
+    std::fs::write(&path, torn).unwrap();
+    assert_eq!(append(2, torn.len() as u64), must);
+    assert_eq!(peek_uidlist(dir.path()).unwrap(), None);
+
+    let whole = "3 V1 N5 G0123456789abcdef0123456789abcdef\n4 :a.host\n";
+    std::fs::write(&path, whole).unwrap();
+    let len = whole.len() as u64;
+    assert_eq!(append(5, len - 1), must, "length changed");
+    assert_eq!(append(4, len), must, "UID already listed");
+    std::fs::write(&path, "1 1 5\n4 a.host\n").unwrap();
+    assert_eq!(append(5, 15), must, "version 1");
+    assert_eq!(peek_uidlist(dir.path()).unwrap(), None);
+    // Nothing was written by the refusals.
+    assert_eq!(std::fs::read_to_string(&path).unwrap(), "1 1 5\n4 a.host\n");
+
+    std::fs::write(&path, whole).unwrap();
+    assert!(matches!(append(5, len), Ok(UidlistAppend::Appended { .. })));
+}
+
+/// A file holding only its header can be appended to and peeks as empty.
+#[test]
+fn a_header_only_file_takes_lines() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = UidList {
+        uidvalidity: 3,
+        next_uid: 1,
+        guid: None,
+        entries: vec![],
+    };
+    let len = write_uidlist(dir.path(), &list, Fsync::Never).unwrap();
+    let shape = peek_uidlist(dir.path()).unwrap().unwrap();
+    assert_eq!((shape.last_uid, shape.header_len, shape.len), (0, len, len));
+    let got = append_uidlist(dir.path(), &[(1, "x.host".into())], len, Fsync::Never).unwrap();
+    assert!(matches!(got, UidlistAppend::Appended { .. }));
+    let read = read_uidlist(dir.path()).unwrap().unwrap();
+    assert_eq!(read.entries, vec![(1, "x.host".to_owned())]);
 }

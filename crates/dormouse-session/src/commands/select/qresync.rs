@@ -10,7 +10,7 @@ use dormouse_proto::{Data, QResync, Response, SeqNum, SeqRange, SequenceSet};
 use dormouse_storage::{ModSeq, Uid, View};
 
 use crate::errors::{ClientError, CommandError};
-use crate::seqset::{literal_spans, literal_spans_as_written};
+use crate::seqset::{intersect, literal_spans, literal_spans_as_written};
 use crate::state::Selected;
 use crate::updates::{self, FetchShape};
 
@@ -185,28 +185,6 @@ impl<'a> NthSeq<'a> {
             self.index += 1;
         }
     }
-}
-
-/// The intersection of two sorted lists of disjoint spans.
-fn intersect(
-    a: impl Iterator<Item = (u32, u32)>,
-    b: impl Iterator<Item = (u32, u32)>,
-) -> Vec<(u32, u32)> {
-    let mut a = a.peekable();
-    let mut b = b.peekable();
-    let mut out = Vec::new();
-    while let (Some(&(a0, a1)), Some(&(b0, b1))) = (a.peek(), b.peek()) {
-        let (lo, hi) = (a0.max(b0), a1.min(b1));
-        if lo <= hi {
-            out.push((lo, hi));
-        }
-        if a1 < b1 {
-            a.next();
-        } else {
-            b.next();
-        }
-    }
-    out
 }
 
 fn to_set(spans: &[(u32, u32)]) -> Option<SequenceSet> {

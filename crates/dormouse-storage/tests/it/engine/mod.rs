@@ -4,11 +4,13 @@
 mod cache;
 mod crash;
 mod dovecot;
+mod locate;
 mod memory;
 mod outside;
 mod recovery;
 mod roundtrip;
 mod tree;
+mod uidlist_append;
 mod views;
 
 use std::num::NonZeroU32;

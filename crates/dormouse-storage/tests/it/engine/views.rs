@@ -252,3 +252,120 @@ fn handles_can_move_between_threads() {
     send_sync::<UserStore>();
     send_sync::<dormouse_storage::Store>();
 }
+
+fn add(view: &mut View, uids: &[u32], flags: SystemFlags) {
+    let uids: Vec<_> = uids.iter().map(|&u| uid(u)).collect();
+    view.store(
+        &uids,
+        FlagOp {
+            mode: StoreMode::Add,
+            flags,
+            keywords: vec![],
+        },
+        None,
+    )
+    .unwrap();
+}
+
+fn flag_changes(changes: &[Change]) -> Vec<(u32, SystemFlags)> {
+    changes
+        .iter()
+        .filter_map(|c| match c {
+            Change::Flags { uid: u, meta, .. } => Some((u.0.get(), meta.flags)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Review finding: B's change followed by A's own (.SILENT) STORE on the
+/// same message was never reported to A, whose STORE modseq hid it.
+#[test]
+fn another_sessions_change_is_not_hidden_by_an_own_store() {
+    let (_dir, _store, user) = new_user();
+    let ib = inbox(&user);
+    append_bodies(&user, &["a", "b", "c"]);
+    let mut a = user.open(&ib, Access::ReadWrite).unwrap();
+    let mut b = user.open(&ib, Access::ReadWrite).unwrap();
+
+    add(&mut b, &[1, 2], SystemFlags::FLAGGED);
+    add(&mut a, &[1], SystemFlags::SEEN);
+    add(&mut a, &[1], SystemFlags::ANSWERED);
+    // A's own change to 3 alone is still not echoed; 2 is B's alone.
+    add(&mut a, &[3], SystemFlags::SEEN);
+    let seen_flagged = SystemFlags::SEEN | SystemFlags::FLAGGED | SystemFlags::ANSWERED;
+    assert_eq!(
+        flag_changes(&a.sync(SeqPolicy::Update).unwrap()),
+        vec![(1, seen_flagged), (2, SystemFlags::FLAGGED)]
+    );
+    assert!(a.sync(SeqPolicy::Update).unwrap().is_empty());
+
+    // B's change after A's STORE is reported as before.
+    add(&mut a, &[2], SystemFlags::SEEN);
+    add(&mut b, &[2], SystemFlags::DRAFT);
+    assert_eq!(
+        flag_changes(&a.sync(SeqPolicy::Update).unwrap()),
+        vec![(
+            2,
+            SystemFlags::FLAGGED | SystemFlags::SEEN | SystemFlags::DRAFT
+        )]
+    );
+}
+
+/// The same when A is so far behind that the change ring no longer covers
+/// its last sync and it compares itself with the whole table.
+#[test]
+fn another_sessions_change_survives_a_ring_overflow() {
+    let (_dir, _store, user) = new_user();
+    let ib = inbox(&user);
+    append_bodies(&user, &["a", "b"]);
+    let mut a = user.open(&ib, Access::ReadWrite).unwrap();
+    let mut b = user.open(&ib, Access::ReadWrite).unwrap();
+    add(&mut b, &[1], SystemFlags::FLAGGED);
+    for _ in 0..2100 {
+        add(&mut b, &[2], SystemFlags::DRAFT);
+        let uids = [uid(2)];
+        b.store(
+            &uids,
+            FlagOp {
+                mode: StoreMode::Remove,
+                flags: SystemFlags::DRAFT,
+                keywords: vec![],
+            },
+            None,
+        )
+        .unwrap();
+    }
+    add(&mut a, &[1], SystemFlags::SEEN);
+    let changes = flag_changes(&a.sync(SeqPolicy::Update).unwrap());
+    assert!(
+        changes.contains(&(1, SystemFlags::SEEN | SystemFlags::FLAGGED)),
+        "{changes:?}"
+    );
+}
+
+#[test]
+fn first_unseen_is_the_sequence_number_of_the_first_message_without_seen() {
+    let (_dir, _store, user) = new_user();
+    let ib = inbox(&user);
+    append_bodies(&user, &["a", "b", "c", "d"]);
+    let mut a = user.open(&ib, Access::ReadWrite).unwrap();
+    let mut b = user.open(&ib, Access::ReadWrite).unwrap();
+    assert_eq!(a.first_unseen(), Some(1));
+    add(&mut a, &[1, 2], SystemFlags::SEEN);
+    assert_eq!(a.first_unseen(), Some(3));
+    // Expunged by B but still numbered in A (SeqPolicy::Keep): skipped,
+    // and the numbering stays A's.
+    add(&mut b, &[1], SystemFlags::DELETED);
+    b.expunge(None).unwrap();
+    a.sync(SeqPolicy::Keep).unwrap();
+    assert_eq!(a.first_unseen(), Some(3));
+    a.sync(SeqPolicy::Update).unwrap();
+    assert_eq!(a.first_unseen(), Some(2));
+    add(&mut a, &[3, 4], SystemFlags::SEEN);
+    assert_eq!(a.first_unseen(), None);
+    // A message A has not been told of yet does not count.
+    append_bodies(&user, &["e"]);
+    assert_eq!(a.first_unseen(), None);
+    a.sync(SeqPolicy::Update).unwrap();
+    assert_eq!(a.first_unseen(), Some(4));
+}
