@@ -6,6 +6,7 @@
 //! between calls, and is called synchronously from blocking threads.
 
 mod error;
+mod file_header;
 mod ids;
 mod logpath;
 

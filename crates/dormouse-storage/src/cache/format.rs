@@ -7,7 +7,7 @@
 /// "DMCA", then version u16 and UIDVALIDITY u32 (the index's layout).
 pub const MAGIC: &[u8; 4] = b"DMCA";
 pub const VERSION: u16 = 1;
-pub const HEADER_LEN: usize = 10;
+pub const HEADER_LEN: usize = crate::file_header::HEADER_LEN;
 
 /// `[len u32][crc32 u32][uid u32]` before each payload.
 pub const FRAME_LEN: usize = 12;
@@ -20,19 +20,12 @@ pub const MAX_PAYLOAD: usize = (1 << LEN_BITS) - 1;
 const MAX_OFFSET: u64 = (1 << (64 - LEN_BITS)) - 1;
 
 pub fn header(uidvalidity: u32) -> [u8; HEADER_LEN] {
-    let mut h = [0u8; HEADER_LEN];
-    h[..4].copy_from_slice(MAGIC);
-    h[4..6].copy_from_slice(&VERSION.to_le_bytes());
-    h[6..10].copy_from_slice(&uidvalidity.to_le_bytes());
-    h
+    crate::file_header::header(MAGIC, VERSION, uidvalidity)
 }
 
 /// The UIDVALIDITY in a header, or `None` if it is not ours.
 pub fn parse_header(bytes: &[u8]) -> Option<u32> {
-    let magic = bytes.get(..4)?;
-    let version = u16::from_le_bytes(bytes.get(4..6)?.try_into().ok()?);
-    let uidvalidity = u32::from_le_bytes(bytes.get(6..10)?.try_into().ok()?);
-    (magic == MAGIC && version == VERSION && uidvalidity != 0).then_some(uidvalidity)
+    crate::file_header::parse_header(bytes, MAGIC, VERSION)
 }
 
 /// The framed record for `uid`, or `None` if the payload is too large.

@@ -72,19 +72,12 @@ pub enum Record<'a> {
 }
 
 pub fn header(uidvalidity: u32) -> [u8; HEADER_LEN] {
-    let mut h = [0u8; HEADER_LEN];
-    h[..4].copy_from_slice(MAGIC);
-    h[4..6].copy_from_slice(&VERSION.to_le_bytes());
-    h[6..10].copy_from_slice(&uidvalidity.to_le_bytes());
-    h
+    crate::file_header::header(MAGIC, VERSION, uidvalidity)
 }
 
 /// The UIDVALIDITY in a header, or `None` if it is not ours.
 pub fn parse_header(bytes: &[u8]) -> Option<u32> {
-    let magic = bytes.get(..4)?;
-    let version = u16::from_le_bytes(bytes.get(4..6)?.try_into().ok()?);
-    let uidvalidity = u32::from_le_bytes(bytes.get(6..10)?.try_into().ok()?);
-    (magic == MAGIC && version == VERSION && uidvalidity != 0).then_some(uidvalidity)
+    crate::file_header::parse_header(bytes, MAGIC, VERSION)
 }
 
 impl Record<'_> {
