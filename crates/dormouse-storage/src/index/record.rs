@@ -5,7 +5,7 @@
 /// "DMIX", then version u16 and UIDVALIDITY u32.
 pub const MAGIC: &[u8; 4] = b"DMIX";
 pub const VERSION: u16 = 1;
-pub const HEADER_LEN: usize = 10;
+pub const HEADER_LEN: usize = crate::file_header::HEADER_LEN;
 
 /// `[len u32][crc32 u32]` before each payload.
 pub const FRAME_LEN: usize = 8;
