@@ -202,7 +202,15 @@ SyncState *
         keep = os.environ.get("INTEROP_LOG_DIR")
         if keep:
             shutil.copy(log, keep)
-        problems = [line for line in text.splitlines() if re.search(r"\b(Error|error|NO|BAD)\b", line) and "IMAP Warning" not in line]
+        # Only protocol answers count as NO/BAD: mbsync's log also prints
+        # random TUIDs such as "NO/E5v9UokmA", which a bare word match
+        # would flag.
+        problems = [
+            line
+            for line in text.splitlines()
+            if (re.search(r"^(\d+|\*) (NO|BAD)\b", line) or re.search(r"\b(Error|error)\b", line))
+            and "IMAP Warning" not in line
+        ]
         if proc.returncode != 0 or problems:
             tail = "\n".join(text.splitlines()[-60:])
             raise Failure(
