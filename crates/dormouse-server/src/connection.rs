@@ -18,8 +18,7 @@ use dormouse_proto::encode::{EncodeOptions, Utf8Mode, encode_response};
 use dormouse_proto::parse::{CommandDecoder, Decoded, Limits, LineResult, LiteralPolicy, Recovery};
 use dormouse_proto::{Command, Continue, Response};
 use dormouse_session::{
-    ConnectionInfo, InputMode, Next, Outcome, PlaintextAuth, Session, SessionEvent, StateKind,
-    Transport,
+    ConnectionInfo, InputMode, Next, Outcome, Session, SessionEvent, StateKind, Transport,
 };
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -140,13 +139,8 @@ impl Connection {
         connected_at: Instant,
     ) -> Self {
         let local = stream.local_addr().unwrap_or(remote);
-        let plaintext = if shared.config.auth.allow_plaintext_auth || remote.ip().is_loopback() {
-            PlaintextAuth::Allowed
-        } else {
-            PlaintextAuth::Disallowed
-        };
         let session = Session::new(
-            shared.session_config(plaintext),
+            shared.session.clone(),
             shared.services.clone(),
             ConnectionInfo {
                 remote,

@@ -31,10 +31,9 @@ pub struct Listeners {
 /// What every connection task shares.
 pub(crate) struct Shared {
     pub config: Arc<Config>,
-    /// Session settings for connections that may and may not use
-    /// plaintext authentication; chosen per connection by its peer.
-    pub session_allowed: Arc<SessionConfig>,
-    pub session_disallowed: Arc<SessionConfig>,
+    /// Session settings, the same for every connection: the session
+    /// itself allows plaintext authentication from loopback and on TLS.
+    pub session: Arc<SessionConfig>,
     pub services: Services,
     pub limits: Limits,
     pub shutdown: CancellationToken,
@@ -57,8 +56,7 @@ pub async fn run(
         },
     )?;
     let shared = Arc::new(Shared {
-        session_allowed: Arc::new(session_config(PlaintextAuth::Allowed, &config)),
-        session_disallowed: Arc::new(session_config(PlaintextAuth::Disallowed, &config)),
+        session: Arc::new(session_config(&config)),
         services: Services {
             auth: Arc::new(PasswdAuthenticator(Arc::new(users))),
             mail: Arc::new(MaildirAccess {
@@ -102,18 +100,13 @@ pub async fn run(
     Ok(())
 }
 
-impl Shared {
-    pub fn session_config(&self, plaintext: PlaintextAuth) -> Arc<SessionConfig> {
-        match plaintext {
-            PlaintextAuth::Allowed => self.session_allowed.clone(),
-            PlaintextAuth::Disallowed => self.session_disallowed.clone(),
-        }
-    }
-}
-
-fn session_config(plaintext_auth: PlaintextAuth, config: &Config) -> SessionConfig {
+fn session_config(config: &Config) -> SessionConfig {
     SessionConfig {
-        plaintext_auth,
+        plaintext_auth: if config.auth.allow_plaintext_auth {
+            PlaintextAuth::Allowed
+        } else {
+            PlaintextAuth::Disallowed
+        },
         hierarchy_separator: config.hierarchy_separator,
         server_name: "dormouse".into(),
         version: env!("CARGO_PKG_VERSION").into(),

@@ -176,13 +176,7 @@ impl Mailbox {
             return Err(self.io_error(e));
         }
 
-        let mut records: Vec<Record<'_>> = new_keywords
-            .iter()
-            .map(|(index, name)| Record::Keyword {
-                index: *index,
-                name,
-            })
-            .collect();
+        let mut records = Record::keywords(&new_keywords);
         let mut uids = Vec::with_capacity(staged.len());
         // Checked above: these ranges stay below u32::MAX.
         let numbering = (st.next_uid..).zip(st.highest_modseq + 1..);

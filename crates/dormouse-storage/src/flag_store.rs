@@ -132,13 +132,7 @@ impl Mailbox {
 
         let first = st.highest_modseq + 1;
         let mut modseq = st.highest_modseq;
-        let mut records: Vec<Record<'_>> = new_keywords
-            .iter()
-            .map(|(index, name)| Record::Keyword {
-                index: *index,
-                name,
-            })
-            .collect();
+        let mut records = Record::keywords(&new_keywords);
         for (p, _) in &done {
             modseq += 1;
             records.push(Record::Flags {

@@ -314,10 +314,8 @@ impl DotLock {
             )));
         }
         self.file.take();
+        // write_atomic fsyncs the file and, after the rename, the directory.
         write_atomic(&self.target, bytes, fsync)?;
-        if fsync == Fsync::Always {
-            fsync_dir(&parent_dir(&self.target))?;
-        }
         // Dropping `self` removes the lock.
         Ok(())
     }

@@ -80,7 +80,18 @@ pub fn parse_header(bytes: &[u8]) -> Option<u32> {
     crate::file_header::parse_header(bytes, MAGIC, VERSION)
 }
 
-impl Record<'_> {
+impl<'a> Record<'a> {
+    /// The records that define newly seen keywords, which must precede
+    /// the records that use them.
+    pub fn keywords(new: &'a [(u8, String)]) -> Vec<Record<'a>> {
+        new.iter()
+            .map(|(index, name)| Record::Keyword {
+                index: *index,
+                name,
+            })
+            .collect()
+    }
+
     /// Appends the framed record to `out`.
     pub fn encode(&self, out: &mut Vec<u8>) {
         let start = out.len();

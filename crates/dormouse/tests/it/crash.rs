@@ -29,15 +29,19 @@ fn append_until_killed(mut client: Client, round: u32) -> Vec<(u32, Vec<u8>)> {
         if !line.starts_with(&format!("a{i} OK")) {
             panic!("APPEND failed before the kill: {line:?}");
         }
-        let uid = line
-            .split("APPENDUID ")
-            .nth(1)
-            .and_then(|rest| rest.split([' ', ']']).nth(1))
-            .and_then(|n| n.parse::<u32>().ok())
-            .unwrap_or_else(|| panic!("no APPENDUID in {line:?}"));
+        let uid = appended_uid(&line);
         acked.push((uid, body.into_bytes()));
     }
     acked
+}
+
+/// The UID in an `OK [APPENDUID validity uid]` reply.
+fn appended_uid(line: &str) -> u32 {
+    line.split("APPENDUID ")
+        .nth(1)
+        .and_then(|rest| rest.split([' ', ']']).nth(1))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no APPENDUID in {line:?}"))
 }
 
 /// Every message in INBOX by UID, with its full content.
@@ -128,12 +132,7 @@ fn sigkill_during_appends_loses_nothing_acknowledged() {
         .command("a", "APPEND INBOX {14+}\r\nSubject: x\r\n\r\n")
         .expect("append");
     let last = reply.last().cloned().unwrap_or_default();
-    let uid: u32 = last
-        .split("APPENDUID ")
-        .nth(1)
-        .and_then(|rest| rest.split([' ', ']']).nth(1))
-        .and_then(|n| n.parse().ok())
-        .unwrap_or_else(|| panic!("no APPENDUID in {last:?}"));
+    let uid = appended_uid(&last);
     let max = acked.keys().next_back().copied().unwrap_or(0);
     assert!(uid > max, "UID {uid} after restart is not above {max}");
 }
