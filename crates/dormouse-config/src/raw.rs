@@ -194,6 +194,12 @@ pub(crate) struct RawTimeouts {
     pub login: At<Scalar>,
     /// Default [`AUTOLOGOUT_SECS`]; at least [`MIN_TIMEOUT_MS`].
     pub autologout: At<Scalar>,
+    /// Default [`IDLE_KEEPALIVE_SECS`]; at least [`MIN_TIMEOUT_MS`].
+    pub idle_keepalive: At<Scalar>,
+    /// Default [`IDLE_TIMEOUT_SECS`]; at least [`MIN_TIMEOUT_MS`].
+    pub idle_timeout: At<Scalar>,
+    /// Default [`WRITE_STALL_SECS`]; at least [`MIN_TIMEOUT_MS`].
+    pub write_stall: At<Scalar>,
 }
 
 /// How long a connection may stay unauthenticated, counted from connect
@@ -206,6 +212,17 @@ pub const LOGIN_TIMEOUT_SECS: u64 = 60;
 /// How long an authenticated connection may send nothing: 30 minutes, the
 /// least RFC 9051 §5.4 allows for an inactivity autologout timer.
 pub const AUTOLOGOUT_SECS: u64 = 30 * 60;
+/// How often a session in IDLE hears `* OK Still here`: Dovecot's
+/// `imap_idle_notify_interval` default, short enough for NAT boxes and
+/// stateful firewalls that drop silent TCP flows after 5 minutes or more.
+pub const IDLE_KEEPALIVE_SECS: u64 = 2 * 60;
+/// How long a client may stay in one IDLE: RFC 2177 asks clients to
+/// re-issue IDLE at least every 29 minutes, so 30 minutes ends only those
+/// that forgot.
+pub const IDLE_TIMEOUT_SECS: u64 = 30 * 60;
+/// How long a write may make no progress before the client is taken for
+/// gone: generous, because phones on bad links stall for a while.
+pub const WRITE_STALL_SECS: u64 = 60;
 /// The shortest accepted timeout, so that "0s" or a slip such as "30ms"
 /// for "30m" cannot make every connection fail at once.
 pub const MIN_TIMEOUT_MS: u64 = 1_000;

@@ -116,6 +116,12 @@ pub(crate) fn to_toml(config: &Config) -> String {
     put!("# Authenticated connections close after this long without input;");
     put!("# RFC 9051 section 5.4 requires at least 30m.");
     put!("autologout = {}", duration(timeouts.autologout));
+    put!("# A session in IDLE hears \"* OK Still here\" this often.");
+    put!("idle_keepalive = {}", duration(timeouts.idle_keepalive));
+    put!("# One IDLE may last this long; RFC 2177 clients renew every 29m.");
+    put!("idle_timeout = {}", duration(timeouts.idle_timeout));
+    put!("# A client whose socket accepts no output this long is dropped.");
+    put!("write_stall = {}", duration(timeouts.write_stall));
 
     let log = &config.log;
     put!("\n[log]");

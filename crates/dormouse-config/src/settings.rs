@@ -111,6 +111,13 @@ pub struct TimeoutSettings {
     /// An authenticated connection is closed after this long without
     /// input. Below 30 minutes this breaks RFC 9051 §5.4.
     pub autologout: Duration,
+    /// A session in IDLE is sent `* OK Still here` this often.
+    pub idle_keepalive: Duration,
+    /// A session that stays in one IDLE this long is closed with BYE.
+    pub idle_timeout: Duration,
+    /// A connection whose writes make no progress this long is closed:
+    /// the bound on what a client that stops reading can cost.
+    pub write_stall: Duration,
 }
 
 impl Default for TimeoutSettings {
@@ -118,6 +125,9 @@ impl Default for TimeoutSettings {
         TimeoutSettings {
             login: Duration::from_secs(raw::LOGIN_TIMEOUT_SECS),
             autologout: Duration::from_secs(raw::AUTOLOGOUT_SECS),
+            idle_keepalive: Duration::from_secs(raw::IDLE_KEEPALIVE_SECS),
+            idle_timeout: Duration::from_secs(raw::IDLE_TIMEOUT_SECS),
+            write_stall: Duration::from_secs(raw::WRITE_STALL_SECS),
         }
     }
 }

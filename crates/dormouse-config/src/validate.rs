@@ -337,6 +337,24 @@ fn timeouts(src: Source<'_>, raw: &raw::RawTimeouts) -> Result<TimeoutSettings, 
             &raw.autologout,
             defaults.autologout,
         )?,
+        idle_keepalive: timeout(
+            src,
+            "timeouts.idle_keepalive",
+            &raw.idle_keepalive,
+            defaults.idle_keepalive,
+        )?,
+        idle_timeout: timeout(
+            src,
+            "timeouts.idle_timeout",
+            &raw.idle_timeout,
+            defaults.idle_timeout,
+        )?,
+        write_stall: timeout(
+            src,
+            "timeouts.write_stall",
+            &raw.write_stall,
+            defaults.write_stall,
+        )?,
     })
 }
 
