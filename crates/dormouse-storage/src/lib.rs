@@ -19,8 +19,10 @@ pub mod fsutil;
 mod name;
 pub mod subscriptions;
 
-// The storage engine: index log, shared mailboxes, sessions' views.
+// The storage engine: index log, shared mailboxes, sessions' views, and
+// the bus that tells sessions of changes.
 mod append;
+pub mod bus;
 mod cache;
 mod changes;
 mod copy;
@@ -47,6 +49,7 @@ mod user;
 mod view;
 
 pub use append::NewMessage;
+pub use bus::{ChangeBus, Note, NoteKind, Subscriber, Subscription, WatchHook};
 pub use error::{Fault, StorageError};
 pub use flag_store::{FlagOp, StoreMode};
 pub use flags::SystemFlags;

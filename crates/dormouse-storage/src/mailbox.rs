@@ -9,10 +9,11 @@
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
-use std::sync::{Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
+use std::sync::{Arc, Mutex, PoisonError, RwLock, RwLockReadGuard, RwLockWriteGuard};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::StorageError;
+use crate::bus::{ChangeBus, Note, NoteKind};
 use crate::cache::{CACHE_NAME, MessageCache, Trust};
 use crate::dovecot::{UIDLIST_NAME, peek_uidlist, write_keywords};
 use crate::fsutil::{Fsync, dotlock};
@@ -24,12 +25,26 @@ use crate::scan::{self, ScanMode};
 use crate::state::State;
 use crate::uidlist_sync::UidlistState;
 
+/// What a batch of index records tells subscribers.
+fn note_kind(records: &[Record<'_>]) -> NoteKind {
+    records.iter().fold(NoteKind::default(), |kind, r| {
+        kind.union(match r {
+            Record::Append { .. } => NoteKind::APPENDED,
+            Record::Flags { .. } => NoteKind::FLAGS,
+            Record::Expunge { .. } | Record::ExpungedBefore { .. } => NoteKind::EXPUNGED,
+            _ => NoteKind::default(),
+        })
+    })
+}
+
 /// Dovecot's `MAILDIR_UIDLIST_LOCK_STALE_TIMEOUT`.
 const UIDLIST_LOCK_STALE: Duration = Duration::from_secs(120);
 
 pub struct Mailbox {
     dir: PathBuf,
     fsync: Fsync,
+    /// Every committed change is published here, under the write lock.
+    bus: Arc<ChangeBus>,
     state: RwLock<State>,
     /// Held by the one thread writing `dovecot-uidlist` (see
     /// `uidlist_sync.rs`); taken before `state`, never after.
@@ -42,7 +57,7 @@ pub struct Mailbox {
 impl Mailbox {
     /// Loads the mailbox in `dir` (which must hold `cur/`): replays the
     /// index, or rebuilds it from `dovecot-uidlist` and the files.
-    pub fn open(dir: PathBuf, fsync: Fsync) -> Result<Mailbox, StorageError> {
+    pub fn open(dir: PathBuf, fsync: Fsync, bus: Arc<ChangeBus>) -> Result<Mailbox, StorageError> {
         if !dir.join("cur").is_dir() {
             return Err(StorageError::NoSuchMailbox);
         }
@@ -74,6 +89,7 @@ impl Mailbox {
         let mailbox = Mailbox {
             dir,
             fsync,
+            bus,
             cache: MessageCache::new(cache_trust),
             state: RwLock::new(state),
             uidlist_writer: Mutex::new(()),
@@ -92,6 +108,10 @@ impl Mailbox {
             .read()
             .unwrap_or_else(PoisonError::into_inner)
             .gone
+    }
+
+    pub fn bus(&self) -> &Arc<ChangeBus> {
+        &self.bus
     }
 
     pub fn fsync(&self) -> Fsync {
@@ -173,6 +193,7 @@ impl Mailbox {
         }
         st.log_bytes += buf.len() as u64;
         st.apply(records);
+        self.publish(st, note_kind(records));
         if compact::worth_compacting(st)
             && let Err(e) = self.rewrite(st)
         {
@@ -180,6 +201,26 @@ impl Mailbox {
             tracing::warn!(mailbox = %crate::logpath::PathTag::of(&self.dir), error = %e, "index compaction failed");
         }
         Ok(())
+    }
+
+    /// Tells the change bus about a committed change; called with the write
+    /// lock held (`st`), so notes for this mailbox go out in commit order.
+    fn publish(&self, st: &State, kind: NoteKind) {
+        if kind.is_empty() {
+            return;
+        }
+        let note = Note {
+            kind,
+            modseq: st.highest_modseq,
+            uid_next: st.next_uid,
+        };
+        self.bus.publish(&self.dir, &note);
+    }
+
+    /// Marks the mailbox deleted or renamed away and says so on the bus.
+    pub fn set_gone(&self, st: &mut State) {
+        st.gone = true;
+        self.publish(st, NoteKind::GONE);
     }
 
     /// Appends records that may be lost in a crash without harm (recent

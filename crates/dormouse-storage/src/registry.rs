@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 
 use crate::StorageError;
+use crate::bus::ChangeBus;
 use crate::fsutil::Fsync;
 use crate::mailbox::Mailbox;
 
@@ -17,12 +18,23 @@ struct Slot {
     mailbox: Mutex<Weak<Mailbox>>,
 }
 
-#[derive(Default)]
 pub struct Registry {
     slots: Mutex<HashMap<PathBuf, Arc<Slot>>>,
+    bus: Arc<ChangeBus>,
 }
 
 impl Registry {
+    pub fn new(bus: Arc<ChangeBus>) -> Registry {
+        Registry {
+            slots: Mutex::new(HashMap::new()),
+            bus,
+        }
+    }
+
+    pub fn bus(&self) -> &Arc<ChangeBus> {
+        &self.bus
+    }
+
     /// The shared mailbox for `dir`, loading it if no one has it open.
     pub fn open(&self, dir: &Path, fsync: Fsync) -> Result<Arc<Mailbox>, StorageError> {
         let slot = {
@@ -46,7 +58,7 @@ impl Registry {
         {
             return Ok(mb);
         }
-        let mb = Arc::new(Mailbox::open(dir.to_path_buf(), fsync)?);
+        let mb = Arc::new(Mailbox::open(dir.to_path_buf(), fsync, self.bus.clone())?);
         *weak = Arc::downgrade(&mb);
         Ok(mb)
     }

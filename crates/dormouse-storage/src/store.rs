@@ -9,6 +9,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 use crate::StorageError;
+use crate::bus::ChangeBus;
 use crate::fsutil::{Fsync, fsync_dir};
 use crate::registry::Registry;
 use crate::special_use::DEFAULT_MAILBOXES;
@@ -53,7 +54,7 @@ impl Store {
         Store {
             shared: Arc::new(Shared {
                 settings,
-                registry: Registry::default(),
+                registry: Registry::new(ChangeBus::new()),
                 tree_lock: Mutex::new(()),
             }),
         }
@@ -85,6 +86,27 @@ impl Store {
         }
         let root = fs::canonicalize(&root)?;
         Ok(UserStore::new(self.shared.clone(), root))
+    }
+
+    /// The process's change bus (for the file-system watcher and metrics).
+    pub fn bus(&self) -> &Arc<ChangeBus> {
+        self.shared.registry.bus()
+    }
+
+    /// Looks at the mailbox in `dir` again because something outside
+    /// dormouse may have changed its files (the file-system watcher calls
+    /// this); what it finds is published on the bus. A directory that is
+    /// no longer a mailbox is ignored. Blocking.
+    pub fn refresh(&self, dir: &std::path::Path) -> Result<(), StorageError> {
+        let mailbox = match self.shared.registry.open(dir, self.shared.settings.fsync) {
+            Ok(mailbox) => mailbox,
+            Err(StorageError::NoSuchMailbox) => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        match mailbox.sync_disk(crate::scan::ScanMode::ReadOnly) {
+            Err(StorageError::NoSuchMailbox) => Ok(()),
+            other => other,
+        }
     }
 
     /// How many mailboxes are open (held by at least one view or call).

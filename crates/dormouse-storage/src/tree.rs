@@ -118,10 +118,12 @@ pub fn delete(user: &UserStore, name: &MailboxName) -> Result<(), StorageError> 
     let mut guard = open.as_ref().map(|mb| mb.write_even_if_gone());
     let trash = trash_path(user.root());
     fs::rename(&dir, &trash)?;
-    if let Some(st) = guard.as_mut() {
-        st.gone = true;
+    if let (Some(mb), Some(st)) = (open.as_ref(), guard.as_mut()) {
+        mb.set_gone(st);
     }
     drop(guard);
+    // Subscribers whose mailbox is not loaded (parked sessions) hear it too.
+    user.registry().bus().publish(&dir, &gone_note());
     if let Err(e) = fs::remove_dir_all(&trash) {
         tracing::warn!(error = %e, "could not remove a deleted mailbox's files");
     }
@@ -187,13 +189,16 @@ pub fn rename(user: &UserStore, from: &MailboxName, to: &MailboxName) -> Result<
         .collect();
     for (source, target) in &moving {
         fs::rename(source, target)?;
-        for (dir, st) in guards.iter_mut() {
+        for ((dir, st), mb) in guards.iter_mut().zip(&open) {
             if dir == source {
-                st.gone = true;
+                mb.set_gone(st);
             }
         }
     }
     drop(guards);
+    for (source, _) in &moving {
+        user.registry().bus().publish(source, &gone_note());
+    }
     let mut su = SpecialUses::read(user.root())?;
     let before = su.clone();
     // A default attribute (by name) becomes explicit, so that it follows
@@ -232,4 +237,13 @@ fn rename_inbox(user: &UserStore, to: &MailboxName) -> Result<(), StorageError> 
     moved.sort_unstable();
     inbox.expunge_where(|r| moved.binary_search(&r.uid).is_ok())?;
     Ok(())
+}
+
+/// What subscribers of a deleted or renamed-away mailbox hear.
+fn gone_note() -> crate::bus::Note {
+    crate::bus::Note {
+        kind: crate::bus::NoteKind::GONE,
+        modseq: 0,
+        uid_next: 0,
+    }
 }

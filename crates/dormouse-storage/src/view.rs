@@ -9,6 +9,7 @@ use std::num::NonZeroU32;
 use std::sync::Arc;
 
 use crate::StorageError;
+use crate::bus::{Subscriber, Subscription};
 use crate::flag_store::FlagOp;
 use crate::ids::{ModSeq, Uid, UidValidity};
 use crate::index::record::Record;
@@ -95,6 +96,9 @@ pub struct View {
     /// although their modseq is the view's own.
     owed: Vec<u32>,
     keywords_seen: usize,
+    /// The change-bus subscription that wakes this view's session; dropped
+    /// with the view.
+    watch: Option<Subscription>,
 }
 
 pub(crate) fn uid(n: u32) -> Option<Uid> {
@@ -134,6 +138,7 @@ impl View {
                 own: Vec::new(),
                 owed: Vec::new(),
                 keywords_seen: defined(&st.keywords),
+                watch: None,
             }
         };
         view.claim_recent()?;
@@ -248,6 +253,14 @@ impl View {
         if self.uids.contains(uid.0.get()) {
             self.mailbox.cache(uid.0.get(), payload);
         }
+    }
+
+    /// Has `subscriber` told of every change to this mailbox from now on,
+    /// for as long as the view lives (replacing an earlier subscriber).
+    pub fn watch(&mut self, subscriber: Arc<dyn Subscriber>) {
+        // Drop the old one first: one session, one slot.
+        self.watch = None;
+        self.watch = Some(self.mailbox.bus().subscribe(self.mailbox.dir(), subscriber));
     }
 
     /// Catches up with outside writers and other sessions; returns what the

@@ -1,6 +1,7 @@
 //! Tests of the storage engine (index log, shared mailboxes, views) on real
 //! Maildirs in temp dirs, with helpers shared by the modules below.
 
+mod bus;
 mod cache;
 mod crash;
 mod dovecot;
