@@ -7,7 +7,14 @@
 //!
 //! While waiting for input it enforces the login and autologout timeouts;
 //! it never interrupts a command to do so. A client that stops reading is
-//! dropped once a write has made no progress for `WRITE_STALL`.
+//! dropped once a write has made no progress for `timeouts.write_stall`.
+//!
+//! During IDLE it also waits for the change bus (the session's `Wake`),
+//! sends what changed as soon as it is poked, says `* OK Still here` every
+//! `idle_keepalive`, and ends an IDLE older than `idle_timeout` with BYE.
+//! Output is written before anything else is read or synced, so a client
+//! that stops reading holds at most one reply's worth of memory until the
+//! stall bound closes it; the bus itself never waits for a connection.
 
 use std::net::SocketAddr;
 use std::pin::{Pin, pin};
@@ -27,15 +34,12 @@ use tracing::{debug, info, warn};
 
 use crate::listener::Shared;
 use crate::session_id::SessionId;
+use crate::wake::Wake;
 
 /// Output is flushed once this much is pending even if more commands are
 /// buffered, so one pipelining client cannot grow our memory unboundedly.
 const FLUSH_AT: usize = 64 * 1024;
 const READ_CHUNK: usize = 8 * 1024;
-/// A write that makes no progress for this long means the client stopped
-/// reading (or vanished without a RST); holding its output any longer only
-/// costs memory. Generous, because phones on bad links stall for a while.
-const WRITE_STALL: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Counts a connection for as long as it lives, on every exit path,
 /// unwinding included.
@@ -81,6 +85,8 @@ enum End {
     Io,
     Internal,
     Timeout,
+    /// The client accepted no output for `timeouts.write_stall`.
+    WriteStalled,
 }
 
 impl End {
@@ -93,6 +99,16 @@ impl End {
             End::Io => "io error",
             End::Internal => "internal error",
             End::Timeout => "timeout",
+            End::WriteStalled => "write stalled",
+        }
+    }
+
+    /// How a failed write ends the connection.
+    fn of_write(e: &std::io::Error) -> End {
+        if e.kind() == std::io::ErrorKind::TimedOut {
+            End::WriteStalled
+        } else {
+            End::Io
         }
     }
 }
@@ -104,6 +120,8 @@ enum Expiry {
     Login,
     /// Logged in, and no input for `timeouts.autologout`.
     Autologout,
+    /// In one IDLE for longer than `timeouts.idle_timeout`.
+    Idle,
 }
 
 impl Expiry {
@@ -111,6 +129,7 @@ impl Expiry {
         match self {
             Expiry::Login => b"* BYE Login timeout\r\n",
             Expiry::Autologout => b"* BYE Autologout; idle for too long\r\n",
+            Expiry::Idle => b"* BYE IDLE for too long; please re-issue IDLE every 29 minutes\r\n",
         }
     }
 }
@@ -125,6 +144,11 @@ struct Connection {
     /// `None` only while a blocking command runs on another thread.
     session: Option<Session>,
     decoder: CommandDecoder,
+    /// Poked by the change bus when the selected mailbox changes.
+    wake: Arc<Wake>,
+    /// When the IDLE in progress began (its timeout counts from here) and
+    /// when the next keepalive is due.
+    idle: Option<IdleClock>,
     out: Vec<u8>,
     bytes_in: u64,
     bytes_out: u64,
@@ -139,7 +163,8 @@ impl Connection {
         connected_at: Instant,
     ) -> Self {
         let local = stream.local_addr().unwrap_or(remote);
-        let session = Session::new(
+        let wake = Arc::new(Wake::default());
+        let mut session = Session::new(
             shared.session.clone(),
             shared.services.clone(),
             ConnectionInfo {
@@ -148,6 +173,7 @@ impl Connection {
                 transport: Transport::Plain,
             },
         );
+        session.set_watcher(wake.clone());
         Connection {
             stream,
             // Before login APPEND gets the small literal limit; see
@@ -164,6 +190,8 @@ impl Connection {
             remote,
             connected_at,
             session: Some(session),
+            wake,
+            idle: None,
             out: Vec::new(),
             bytes_in: 0,
             bytes_out: 0,
@@ -176,8 +204,8 @@ impl Connection {
         };
         let greeting = session.greeting();
         self.queue(&greeting);
-        if self.flush().await.is_err() {
-            return End::Io;
+        if let Err(e) = self.flush().await {
+            return End::of_write(&e);
         }
         let mut chunk = vec![0u8; READ_CHUNK];
         // One timer for the whole connection, on the stack. Input does not
@@ -195,11 +223,24 @@ impl Connection {
                     return end;
                 }
             }
-            if self.flush().await.is_err() {
-                return End::Io;
+            if let Err(e) = self.flush().await {
+                return End::of_write(&e);
             }
             let read = match self.wait_for_input(&mut chunk, timer.as_mut()).await {
                 Wait::Read(read) => read,
+                Wait::Changed => {
+                    if let Err(end) = self.send_idle_updates().await {
+                        return end;
+                    }
+                    continue;
+                }
+                Wait::Keepalive => {
+                    if let Some(session) = &self.session {
+                        let still_here = session.keepalive();
+                        self.queue(&still_here);
+                    }
+                    continue;
+                }
                 Wait::Shutdown => {
                     self.say_bye();
                     let _ = self.flush().await;
@@ -233,6 +274,10 @@ impl Connection {
         // took long to run or a failed login's delayed reply is not the
         // client idling.
         let idle_since = Instant::now();
+        self.track_idle(idle_since);
+        let idling = self.idle.is_some();
+        let keepalive_at = self.idle.as_ref().map_or(idle_since, |c| c.keepalive_at);
+        let mut keepalive = pin!(tokio::time::sleep_until(keepalive_at));
         loop {
             let deadline = self.deadline(idle_since);
             // The timer may fire early and re-check, never late: logging in
@@ -246,6 +291,13 @@ impl Connection {
                 biased;
                 _ = self.shared.shutdown.cancelled() => return Wait::Shutdown,
                 read = self.stream.read(chunk) => return Wait::Read(read),
+                _ = self.wake.changed(), if idling => return Wait::Changed,
+                _ = keepalive.as_mut(), if idling => {
+                    if let Some(clock) = &mut self.idle {
+                        clock.keepalive_at = Instant::now() + self.shared.config.timeouts.idle_keepalive;
+                    }
+                    return Wait::Keepalive;
+                }
                 _ = timer.as_mut(), if deadline.is_some() => match deadline {
                     Some((at, expiry)) if Instant::now() >= at => return Wait::Expired(expiry),
                     Some((at, _)) => timer.as_mut().reset(at),
@@ -255,10 +307,44 @@ impl Connection {
         }
     }
 
+    /// Starts the IDLE clock when the session has just entered IDLE, and
+    /// stops it when it has left.
+    fn track_idle(&mut self, now: Instant) {
+        let idling = self.session.as_ref().is_some_and(Session::is_idling);
+        match (idling, &self.idle) {
+            (true, None) => {
+                self.idle = Some(IdleClock {
+                    since: now,
+                    keepalive_at: now + self.shared.config.timeouts.idle_keepalive,
+                });
+            }
+            (false, Some(_)) => self.idle = None,
+            _ => {}
+        }
+    }
+
+    /// The mailbox changed during IDLE: sync the session and send what
+    /// changed (on the blocking pool: it reads the mailbox).
+    async fn send_idle_updates(&mut self) -> Result<(), End> {
+        let Some(outcome) = self.on_session(Blocking::Yes, Session::idle_updates).await else {
+            return Err(End::Internal);
+        };
+        self.deliver(outcome).await;
+        self.flush().await.map_err(|e| End::of_write(&e))
+    }
+
     /// When the connection times out if no input arrives, and why; `None`
     /// when no timeout applies (a session already logging out).
     fn deadline(&self, idle_since: Instant) -> Option<(Instant, Expiry)> {
         let timeouts = &self.shared.config.timeouts;
+        if let Some(clock) = &self.idle {
+            // Autologout does not apply in IDLE (RFC 2177): the IDLE
+            // timeout does, from the moment IDLE began.
+            return Some((
+                clock.since.checked_add(timeouts.idle_timeout)?,
+                Expiry::Idle,
+            ));
+        }
         let (from, allowed, expiry) = match self.session.as_ref()?.state() {
             StateKind::NotAuthenticated => (self.connected_at, timeouts.login, Expiry::Login),
             StateKind::Authenticated | StateKind::Selected => {
@@ -276,14 +362,17 @@ impl Connection {
             // on by address.
             Expiry::Login => info!(session = %self.id, remote = %self.remote.ip(), "login timeout"),
             Expiry::Autologout => debug!(session = %self.id, "autologout"),
+            Expiry::Idle => debug!(session = %self.id, "idle timeout"),
         }
     }
 
     /// Handles every complete command or line that is already buffered.
     async fn process_buffered(&mut self) -> Step {
         loop {
-            if self.out.len() >= FLUSH_AT && self.flush().await.is_err() {
-                return Step::End(End::Io);
+            if self.out.len() >= FLUSH_AT
+                && let Err(e) = self.flush().await
+            {
+                return Step::End(End::of_write(&e));
             }
             // A client that pipelines failing LOGINs never waits for
             // input, so the login budget is checked here as well.
@@ -327,6 +416,17 @@ impl Connection {
                     }
                     LineResult::TooLong => Some(session.abort_sasl("SASL response too long")),
                 },
+                InputMode::IdleDone => match self.decoder.decode_line() {
+                    LineResult::Incomplete => return Step::More,
+                    // Ending IDLE syncs the selected mailbox.
+                    LineResult::Line(line) => {
+                        self.on_session(Blocking::Yes, move |s| s.idle_line(&line))
+                            .await
+                    }
+                    LineResult::TooLong => {
+                        self.on_session(Blocking::Yes, |s| s.idle_line(b"")).await
+                    }
+                },
             };
             let Some(outcome) = outcome else {
                 return Step::End(End::Internal);
@@ -352,8 +452,8 @@ impl Connection {
     /// bound; either way the session and its unfinished work are dropped.
     async fn resume_batches(&mut self) -> Option<End> {
         loop {
-            if self.flush().await.is_err() {
-                return Some(End::Io);
+            if let Err(e) = self.flush().await {
+                return Some(End::of_write(&e));
             }
             if self.shared.shutdown.is_cancelled() {
                 self.say_bye();
@@ -508,9 +608,10 @@ impl Connection {
         if self.out.is_empty() {
             return Ok(());
         }
+        let stall = self.shared.config.timeouts.write_stall;
         let mut written = 0;
         while written < self.out.len() {
-            let n = tokio::time::timeout(WRITE_STALL, self.stream.write(&self.out[written..]))
+            let n = tokio::time::timeout(stall, self.stream.write(&self.out[written..]))
                 .await
                 .map_err(|_| {
                     std::io::Error::new(std::io::ErrorKind::TimedOut, "write stalled")
@@ -539,9 +640,19 @@ enum Step {
     End(End),
 }
 
+/// The clocks of an IDLE in progress.
+struct IdleClock {
+    since: Instant,
+    keepalive_at: Instant,
+}
+
 /// How waiting for input ended.
 enum Wait {
     Read(std::io::Result<usize>),
+    /// The selected mailbox changed during IDLE.
+    Changed,
+    /// An IDLE keepalive is due.
+    Keepalive,
     Shutdown,
     Expired(Expiry),
 }

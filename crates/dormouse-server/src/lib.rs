@@ -7,10 +7,12 @@ mod auth;
 mod bootstrap;
 mod connection;
 mod error;
+mod fswatch;
 mod limits;
 mod listener;
 mod mail;
 mod session_id;
+mod wake;
 
 pub use bootstrap::{DataDir, prepare_data_dir};
 pub use error::ServerError;

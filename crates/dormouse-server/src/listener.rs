@@ -55,15 +55,18 @@ pub async fn run(
             max_failure_delay: config.auth.max_failure_delay,
         },
     )?;
+    // One store for the whole process: IMAP sessions, deliveries and the
+    // file-system watcher must share its mailboxes and its change bus.
+    let store = Store::new(StoreSettings {
+        separator: config.hierarchy_separator,
+        ..StoreSettings::default()
+    });
     let shared = Arc::new(Shared {
         session: Arc::new(session_config(&config)),
         services: Services {
             auth: Arc::new(PasswdAuthenticator(Arc::new(users))),
             mail: Arc::new(MaildirAccess {
-                store: Store::new(StoreSettings {
-                    separator: config.hierarchy_separator,
-                    ..StoreSettings::default()
-                }),
+                store: store.clone(),
                 location: config.mail_location.clone(),
             }),
         },
@@ -78,6 +81,7 @@ pub async fn run(
         config,
     });
     let tracker = TaskTracker::new();
+    crate::fswatch::start(store, shared.shutdown.clone(), &tracker);
     for listener in listeners.imap {
         tracker.spawn(accept_loop(listener, shared.clone(), tracker.clone()));
     }

@@ -31,6 +31,7 @@ pub(crate) fn list(config: &SessionConfig, conn: &ConnectionInfo, stage: Stage) 
         Stage::AfterLogin => caps.extend([
             "ID",
             "ENABLE",
+            "IDLE",
             "NAMESPACE",
             "UTF8=ACCEPT",
             // Mailboxes (RFC 5258, 5819, 6154, 3348, 3502, 8438).

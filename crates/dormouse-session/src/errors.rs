@@ -56,6 +56,9 @@ pub(crate) enum ClientError {
     /// response line.
     #[error("AUTHENTICATE interrupted by another command")]
     SaslInterrupted,
+    /// RFC 2177: the only thing a client may send during IDLE is DONE.
+    #[error("Expected DONE")]
+    ExpectedDone,
     #[error("AUTHENTICATE: invalid base64")]
     InvalidBase64,
     #[error("AUTHENTICATE: malformed PLAIN response")]

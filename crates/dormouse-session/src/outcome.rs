@@ -37,6 +37,10 @@ pub enum InputMode {
     /// A raw SASL response line (base64 or `*`), handed to
     /// [`crate::Session::sasl_response`] without parsing.
     SaslResponse,
+    /// Inside IDLE: the next line should be `DONE`, handed raw to
+    /// [`crate::Session::idle_line`]. Meanwhile the server calls
+    /// [`crate::Session::idle_updates`] whenever the watcher fires.
+    IdleDone,
 }
 
 /// What the server logs. The user name inside must not go to a log above

@@ -16,7 +16,7 @@ use crate::mail::MailAccess;
 use crate::outcome::{InputMode, Next, Outcome};
 use crate::state::{NotAuthenticated, State, StateKind};
 use crate::updates;
-use dormouse_storage::SeqPolicy;
+use dormouse_storage::{SeqPolicy, Subscriber};
 
 /// One connection's session. The server sends [`Session::greeting`], then
 /// for each line reads a command (or, when [`Session::input_mode`] says so, a
@@ -32,6 +32,10 @@ pub struct Session {
     state: State,
     /// The command answering in batches, if one is.
     unfinished: Option<Unfinished>,
+    /// The tag of the IDLE in progress: its tagged reply comes at DONE.
+    idling: Option<Tag>,
+    /// Told of changes to the selected mailbox; see [`Session::set_watcher`].
+    watcher: Option<Arc<dyn Subscriber>>,
 }
 
 /// A command that has sent some batches: what its last one needs.
@@ -66,7 +70,15 @@ impl Session {
             conn,
             state: State::NotAuthenticated(NotAuthenticated),
             unfinished: None,
+            idling: None,
+            watcher: None,
         }
+    }
+
+    /// Has `watcher` told of every change to whichever mailbox this session
+    /// selects from now on; the server uses it to wake an idling session.
+    pub fn set_watcher(&mut self, watcher: Arc<dyn Subscriber>) {
+        self.watcher = Some(watcher);
     }
 
     /// `* OK [CAPABILITY ...] <server_name> ready.`
@@ -93,6 +105,11 @@ impl Session {
                 .push(CommandError::from(ClientError::SaslInterrupted).tagged(pending.tag.clone()));
             self.state = State::NotAuthenticated(NotAuthenticated);
         }
+        if let Some(idle_tag) = self.idling.take() {
+            // The server should have called `idle_line`; end the IDLE as a
+            // stray line would, so the client hears about both commands.
+            before.push(CommandError::from(ClientError::ExpectedDone).tagged(idle_tag));
+        }
         let tag = command.tag.clone();
         let flags = Session::command_flags(&command.body);
         if flags.contains(CommandFlags::DESELECTS) {
@@ -103,6 +120,7 @@ impl Session {
             auth: self.services.auth.as_ref(),
             mail: self.services.mail.as_ref(),
             conn: &self.conn,
+            watcher: self.watcher.as_ref(),
         };
         let result = commands::run(&ctx, &mut self.state, command);
         let mut outcome = self.finish(tag.clone(), result);
@@ -202,7 +220,52 @@ impl Session {
     pub fn input_mode(&self) -> InputMode {
         match self.state {
             State::Authenticating(_) => InputMode::SaslResponse,
+            _ if self.idling.is_some() => InputMode::IdleDone,
             _ => InputMode::Command,
+        }
+    }
+
+    /// Whether an IDLE is in progress.
+    pub fn is_idling(&self) -> bool {
+        self.idling.is_some()
+    }
+
+    /// The client's line during IDLE (with or without its CRLF): `DONE`
+    /// ends the IDLE with OK, anything else with BAD. Either way the
+    /// mailbox's last updates go first. Blocking in the selected state.
+    pub fn idle_line(&mut self, line: &[u8]) -> Outcome {
+        let Some(tag) = self.idling.take() else {
+            let error = CommandError::from(ClientError::ExpectedDone);
+            return self.outcome(vec![error.untagged()]);
+        };
+        let mut responses = self.updates(SeqPolicy::Update);
+        responses.push(commands::idle_done(tag, line));
+        self.outcome(responses)
+    }
+
+    /// What changed in the selected mailbox since the client last heard,
+    /// for a session in IDLE (empty otherwise). Blocking in the selected
+    /// state; the server calls it when the watcher fires.
+    pub fn idle_updates(&mut self) -> Outcome {
+        let responses = if self.idling.is_some() {
+            self.updates(SeqPolicy::Update)
+        } else {
+            Vec::new()
+        };
+        self.outcome(responses)
+    }
+
+    /// `* OK Still here`, for the server's IDLE keepalive timer.
+    pub fn keepalive(&self) -> Response {
+        commands::idle_keepalive()
+    }
+
+    /// The selected mailbox's pending updates (none if nothing is
+    /// selected or the sync failed, as in `add_updates`).
+    fn updates(&mut self, policy: SeqPolicy) -> Vec<Response> {
+        match &mut self.state {
+            State::Selected(selected) => updates::collect(selected, policy).unwrap_or_default(),
+            _ => Vec::new(),
         }
     }
 
@@ -255,6 +318,7 @@ impl Session {
     /// unfinished command is dropped unanswered.
     pub fn shutdown(&mut self) -> Response {
         self.unfinished = None;
+        self.idling = None;
         self.state = State::Logout;
         Response::Status(StatusResponse {
             tag: None,
@@ -305,6 +369,7 @@ impl Session {
             auth: self.services.auth.as_ref(),
             mail: self.services.mail.as_ref(),
             conn: &self.conn,
+            watcher: self.watcher.as_ref(),
         }
     }
 
@@ -313,6 +378,9 @@ impl Session {
             Ok(reply) => {
                 if let Some(state) = reply.new_state {
                     self.state = state;
+                }
+                if reply.idle {
+                    self.idling = Some(tag);
                 }
                 let next = if reply.more { Next::More } else { self.next() };
                 Outcome {

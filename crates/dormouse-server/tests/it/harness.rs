@@ -66,6 +66,11 @@ impl TestServer {
         Client::connect(self.addr).await
     }
 
+    /// The server's data directory (users' Maildirs are under `mail/`).
+    pub fn data_dir(&self) -> &Path {
+        self._dir.path()
+    }
+
     /// Triggers graceful shutdown and waits for `run` to return.
     pub async fn stop(mut self) {
         if let Some(tx) = self.shutdown.take() {

@@ -3,6 +3,7 @@
 
 mod fetch_batches;
 mod harness;
+mod idle;
 mod malformed;
 mod pipelining;
 mod separator;

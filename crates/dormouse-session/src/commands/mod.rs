@@ -16,6 +16,7 @@ mod enable;
 mod expunge;
 mod fetch;
 mod id;
+mod idle;
 mod list;
 mod login;
 mod logout;
@@ -48,6 +49,7 @@ use crate::mail::MailAccess;
 use crate::state::{self, State, StateKind};
 
 pub(crate) use authenticate::respond as sasl_respond;
+pub(crate) use idle::{done as idle_done, keepalive as idle_keepalive};
 
 /// What every handler may read: settings, the authenticator and the
 /// connection. It holds no state; state is passed by type.
@@ -56,6 +58,9 @@ pub(crate) struct Context<'a> {
     pub(crate) auth: &'a dyn Authenticator,
     pub(crate) mail: &'a dyn MailAccess,
     pub(crate) conn: &'a ConnectionInfo,
+    /// Told of every change to the mailbox this session selects (the
+    /// server wakes the connection with it during IDLE).
+    pub(crate) watcher: Option<&'a std::sync::Arc<dyn dormouse_storage::Subscriber>>,
 }
 
 pub(crate) type HandlerResult = Result<Reply, CommandError>;
@@ -158,7 +163,7 @@ pub(crate) static COMMANDS: &[Entry] = {
         ),
         entry(
             "IDLE",
-            AuthenticatedOrSelected(not_yet::run),
+            AuthenticatedOrSelected(idle::run),
             STORAGE.union(BREAKS_SEQS).union(BREAKS_MAILBOX),
         ),
         entry("COMPRESS", AuthenticatedOrSelected(not_yet::run), NONE),

@@ -18,6 +18,9 @@ pub(crate) struct Reply {
     /// the rest comes from `commands::resume` (the handler left its work
     /// in the state). No tagged reply yet.
     pub(crate) more: bool,
+    /// The command entered IDLE: the session now waits for `DONE`, and
+    /// the tagged reply comes then.
+    pub(crate) idle: bool,
 }
 
 impl Reply {
@@ -59,6 +62,14 @@ impl Reply {
     /// Marks these responses as one batch of an unfinished command.
     pub(crate) fn more(mut self) -> Reply {
         self.more = true;
+        self
+    }
+
+    /// `+ <text>` and the session waits for DONE (RFC 2177).
+    pub(crate) fn idling(mut self, text: &str) -> Reply {
+        self.responses
+            .push(Response::Continue(Continue::Text(text.into())));
+        self.idle = true;
         self
     }
 

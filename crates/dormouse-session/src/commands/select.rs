@@ -21,11 +21,7 @@ use crate::mbox_names::WireForm;
 use crate::state::{Authenticated, Selected, State};
 use crate::updates;
 
-pub(super) fn run(
-    _ctx: &Context<'_>,
-    state: &mut Authenticated,
-    command: Command,
-) -> HandlerResult {
+pub(super) fn run(ctx: &Context<'_>, state: &mut Authenticated, command: Command) -> HandlerResult {
     let (mailbox, params, access) = match command.body {
         CommandBody::Select { mailbox, params } => (mailbox, params, Access::ReadWrite),
         CommandBody::Examine { mailbox, params } => (mailbox, params, Access::ReadOnly),
@@ -44,7 +40,10 @@ pub(super) fn run(
         state.enabled.insert(Extension::Condstore);
     }
     let name = convert::mailbox_name(state, &mailbox)?;
-    let view = state.mail.open(&name, access)?;
+    let mut view = state.mail.open(&name, access)?;
+    if let Some(watcher) = ctx.watcher {
+        view.watch(watcher.clone());
+    }
     let selected = Selected::new(state.clone(), name, view);
 
     let mut reply = Reply::new();

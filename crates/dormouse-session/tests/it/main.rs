@@ -8,6 +8,7 @@ mod fetch;
 mod fetch_batches;
 mod fetch_cached;
 mod fetch_support;
+mod idle;
 mod login;
 mod mailboxes;
 mod mbox_append;

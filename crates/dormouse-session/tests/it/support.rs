@@ -257,6 +257,7 @@ pub const AFTER_LOGIN: &[&str] = &[
     "LITERAL+",
     "ID",
     "ENABLE",
+    "IDLE",
     "NAMESPACE",
     "UTF8=ACCEPT",
     "LIST-EXTENDED",
