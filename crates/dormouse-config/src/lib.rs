@@ -7,6 +7,7 @@
 //! the file; nothing here checks that paths exist or binds addresses.
 
 mod error;
+mod listen_addr;
 mod log_level;
 mod raw;
 mod render;
@@ -20,6 +21,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 pub use error::{ConfigError, ExpandError, Location};
+pub use listen_addr::{ListenAddr, ListenAddrError, MAX_SOCKET_PATH};
 pub use settings::{
     AuthSettings, LimitSettings, Listen, LogFormat, LogSettings, TimeoutSettings, TlsFiles,
 };
@@ -30,7 +32,7 @@ pub use template::MailLocation;
 pub struct Overrides {
     pub data_dir: Option<PathBuf>,
     pub imap: Option<SocketAddr>,
-    pub lmtp: Option<SocketAddr>,
+    pub lmtp: Option<ListenAddr>,
     pub imaps: Option<SocketAddr>,
 }
 

@@ -93,7 +93,7 @@ pub const HIERARCHY_SEPARATOR: char = '.';
 pub(crate) struct RawListen {
     /// Default [`IMAP_ADDR`].
     pub imap: At<String>,
-    /// Default [`LMTP_ADDR`].
+    /// Default [`LMTP_ADDR`]. An address, or an absolute UNIX socket path.
     pub lmtp: At<String>,
     /// Default: none (no implicit-TLS listener). Requires `[tls]`.
     pub imaps: At<String>,

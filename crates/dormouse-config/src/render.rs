@@ -69,6 +69,7 @@ pub(crate) fn to_toml(config: &Config) -> String {
     let listen = &config.listen;
     put!("\n[listen]");
     put!("imap = {}", quote(&listen.imap.to_string()));
+    put!("# lmtp: an address, or an absolute UNIX socket path (\"/run/dormouse/lmtp\").");
     put!("lmtp = {}", quote(&listen.lmtp.to_string()));
     match listen.imaps {
         Some(addr) => put!("imaps = {}", quote(&addr.to_string())),

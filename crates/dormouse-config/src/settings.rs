@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 
+use crate::ListenAddr;
 use crate::raw;
 
 /// The sockets dormouse listens on.
@@ -16,8 +17,8 @@ use crate::raw;
 pub struct Listen {
     /// Plain IMAP.
     pub imap: SocketAddr,
-    /// LMTP delivery from the MTA.
-    pub lmtp: SocketAddr,
+    /// LMTP delivery from the MTA: a TCP address or a UNIX socket path.
+    pub lmtp: ListenAddr,
     /// IMAP over implicit TLS; `None` disables it.
     pub imaps: Option<SocketAddr>,
 }
@@ -26,7 +27,7 @@ impl Default for Listen {
     fn default() -> Self {
         Listen {
             imap: raw::IMAP_ADDR,
-            lmtp: raw::LMTP_ADDR,
+            lmtp: ListenAddr::Tcp(raw::LMTP_ADDR),
             imaps: None,
         }
     }

@@ -16,7 +16,7 @@ use crate::settings::{
     AuthSettings, LimitSettings, Listen, LogSettings, TimeoutSettings, TlsFiles,
 };
 use crate::template::MailLocation;
-use crate::{Config, Overrides, log_level, units};
+use crate::{Config, ListenAddr, Overrides, log_level, units};
 
 /// The text a configuration came from, for turning spans into locations.
 #[derive(Clone, Copy)]
@@ -143,11 +143,25 @@ fn listen(
         (None, None) => Ok(None),
     };
     let imap = pick("listen.imap", overrides.imap, &raw.imap)?.unwrap_or((raw::IMAP_ADDR, None));
-    let lmtp = pick("listen.lmtp", overrides.lmtp, &raw.lmtp)?.unwrap_or((raw::LMTP_ADDR, None));
+    let lmtp = match (&overrides.lmtp, &raw.lmtp) {
+        (Some(addr), _) => (addr.clone(), None),
+        (None, Some(v)) => (
+            v.get_ref()
+                .parse::<ListenAddr>()
+                .map_err(|e| src.invalid("listen.lmtp", v, e.to_string()))?,
+            src.locate(v),
+        ),
+        (None, None) => (ListenAddr::Tcp(raw::LMTP_ADDR), None),
+    };
     let imaps = pick("listen.imaps", overrides.imaps, &raw.imaps)?;
 
-    let mut named = vec![("listen.imap", imap.0), ("listen.lmtp", lmtp.0)];
-    let mut places = vec![imap.1, lmtp.1];
+    // A UNIX socket cannot clash with a port, so only TCP takes part.
+    let mut named = vec![("listen.imap", imap.0)];
+    let mut places = vec![imap.1];
+    if let Some(addr) = lmtp.0.tcp() {
+        named.push(("listen.lmtp", addr));
+        places.push(lmtp.1.clone());
+    }
     if let Some((addr, at)) = &imaps {
         named.push(("listen.imaps", *addr));
         places.push(at.clone());

@@ -75,6 +75,7 @@ async fn measure(hash: &str, password: &str, cache_ttl: &str, args: &Args) -> f6
     let server = tokio::spawn(dormouse_server::run(
         dormouse_server::Listeners {
             imap: vec![listener],
+            lmtp: Vec::new(),
         },
         Arc::new(config),
         async {

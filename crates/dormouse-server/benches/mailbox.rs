@@ -96,6 +96,7 @@ async fn start(data_dir: &Path) -> Server {
     let handle = tokio::spawn(dormouse_server::run(
         dormouse_server::Listeners {
             imap: vec![listener],
+            lmtp: Vec::new(),
         },
         Arc::new(config),
         async {

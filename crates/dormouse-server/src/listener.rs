@@ -20,12 +20,15 @@ use tracing::{info, warn};
 use crate::ServerError;
 use crate::auth::PasswdAuthenticator;
 use crate::connection;
+use crate::lmtp::{self, LmtpListener};
 use crate::mail::MaildirAccess;
 
 /// The sockets the server accepts on, bound by the caller (tests bind
 /// port 0; the binary binds the configured addresses).
 pub struct Listeners {
     pub imap: Vec<TcpListener>,
+    /// LMTP delivery, on TCP or a UNIX socket.
+    pub lmtp: Vec<LmtpListener>,
 }
 
 /// What every connection task shares.
@@ -38,6 +41,9 @@ pub(crate) struct Shared {
     pub limits: Limits,
     pub shutdown: CancellationToken,
     pub connections: AtomicUsize,
+    /// The passwd-file, for LMTP's recipient lookups (logins go through
+    /// `services.auth`, which holds the same database).
+    pub users: Arc<UserDb>,
 }
 
 /// Runs until `shutdown` completes, then says BYE to every client and
@@ -47,14 +53,14 @@ pub async fn run(
     config: Arc<Config>,
     shutdown: impl Future<Output = ()>,
 ) -> Result<(), ServerError> {
-    let users = UserDb::open(
+    let users = Arc::new(UserDb::open(
         config.users_file.clone(),
         AuthOptions {
             cache_ttl: config.auth.cache_ttl,
             failure_delay: config.auth.failure_delay,
             max_failure_delay: config.auth.max_failure_delay,
         },
-    )?;
+    )?);
     // One store for the whole process: IMAP sessions, deliveries and the
     // file-system watcher must share its mailboxes and its change bus.
     let store = Store::new(StoreSettings {
@@ -64,7 +70,7 @@ pub async fn run(
     let shared = Arc::new(Shared {
         session: Arc::new(session_config(&config)),
         services: Services {
-            auth: Arc::new(PasswdAuthenticator(Arc::new(users))),
+            auth: Arc::new(PasswdAuthenticator(users.clone())),
             mail: Arc::new(MaildirAccess {
                 store: store.clone(),
                 location: config.mail_location.clone(),
@@ -78,12 +84,16 @@ pub async fn run(
         },
         shutdown: CancellationToken::new(),
         connections: AtomicUsize::new(0),
+        users,
         config,
     });
     let tracker = TaskTracker::new();
     crate::fswatch::start(store, shared.shutdown.clone(), &tracker);
     for listener in listeners.imap {
         tracker.spawn(accept_loop(listener, shared.clone(), tracker.clone()));
+    }
+    for listener in listeners.lmtp {
+        tracker.spawn(lmtp::accept_loop(listener, shared.clone(), tracker.clone()));
     }
     shutdown.await;
     info!(

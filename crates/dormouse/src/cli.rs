@@ -5,7 +5,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use dormouse_config::{Config, ConfigError, Overrides};
+use dormouse_config::{Config, ConfigError, ListenAddr, Overrides};
 
 #[derive(Debug, Parser)]
 #[command(name = "dormouse", version, about = "An IMAP server for Maildir", long_about = None)]
@@ -58,9 +58,10 @@ pub struct ServeFlags {
     /// IMAP listen address, overriding `listen.imap`.
     #[arg(long, value_name = "ADDR")]
     pub imap: Option<SocketAddr>,
-    /// LMTP listen address, overriding `listen.lmtp`.
-    #[arg(long, value_name = "ADDR")]
-    pub lmtp: Option<SocketAddr>,
+    /// LMTP listen address or absolute UNIX socket path, overriding
+    /// `listen.lmtp`.
+    #[arg(long, value_name = "ADDR|PATH")]
+    pub lmtp: Option<ListenAddr>,
     /// IMAPS (implicit TLS) listen address, overriding `listen.imaps`.
     #[arg(long, value_name = "ADDR")]
     pub imaps: Option<SocketAddr>,

@@ -4,7 +4,9 @@
 use std::sync::Arc;
 
 use anyhow::Context;
-use dormouse_server::{Listeners, prepare_data_dir, raise_nofile_limit, run as run_server};
+use dormouse_server::{
+    Listeners, LmtpListener, prepare_data_dir, raise_nofile_limit, run as run_server,
+};
 use tokio::net::TcpListener;
 
 use crate::cli::ServeArgs;
@@ -24,17 +26,24 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             .await
             .with_context(|| format!("cannot listen on {} (imap)", config.listen.imap))?;
         let bound = imap.local_addr()?;
+        let lmtp = LmtpListener::bind(&config.listen.lmtp)
+            .await
+            .context("cannot start the LMTP listener")?;
+        let lmtp_bound = lmtp.local_addr()?;
         // Printed on stdout, not logged: people and scripts both read it,
-        // and the password must appear exactly once.
-        println!("dormouse {} listening: imap {bound}", env!("CARGO_PKG_VERSION"));
+        // and the password must appear exactly once. Space-separated, so
+        // a script can take the word after "imap" or "lmtp".
+        println!(
+            "dormouse {} listening: imap {bound} lmtp {lmtp_bound}",
+            env!("CARGO_PKG_VERSION")
+        );
         if let Some(password) = &data.demo_password {
             println!(
                 "created user 'demo' with password '{password}' (shown once; change it with `dormouse user passwd demo`)"
             );
         }
         // Accepted now so that configs and scripts written for the full
-        // interface keep working; said out loud so nobody waits for them.
-        tracing::warn!(addr = %config.listen.lmtp, "LMTP delivery is not implemented in this version; listen.lmtp is ignored");
+        // interface keep working; said out loud so nobody waits for it.
         if let Some(imaps) = config.listen.imaps {
             tracing::warn!(addr = %imaps, "implicit TLS is not implemented in this version; listen.imaps is ignored");
         }
@@ -42,7 +51,11 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
             Ok(limit) => tracing::info!(limit, "open-file limit"),
             Err(e) => tracing::warn!(error = %e, "cannot raise the open-file limit"),
         }
-        run_server(Listeners { imap: vec![imap] }, config, shutdown_signal()).await?;
+        let listeners = Listeners {
+            imap: vec![imap],
+            lmtp: vec![lmtp],
+        };
+        run_server(listeners, config, shutdown_signal()).await?;
         anyhow::Ok(())
     })
 }

@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::time::Duration;
 
-use dormouse_config::{Config, LogFormat, Overrides, parse_str};
+use dormouse_config::{Config, ListenAddr, LogFormat, Overrides, parse_str};
 
 fn addr(text: &str) -> SocketAddr {
     text.parse().unwrap()
@@ -16,7 +16,7 @@ fn empty_text_gives_documented_defaults() {
     assert_eq!(config.data_dir, Path::new("./dormouse-data"));
     assert_eq!(config.users_file, Path::new("./dormouse-data/users"));
     assert_eq!(config.listen.imap, addr("127.0.0.1:1143"));
-    assert_eq!(config.listen.lmtp, addr("127.0.0.1:2424"));
+    assert_eq!(config.listen.lmtp, ListenAddr::Tcp(addr("127.0.0.1:2424")));
     assert_eq!(config.listen.imaps, None);
     assert_eq!(config.tls, None);
     assert_eq!(config.mail_location.template(), "mail/%u");
@@ -94,7 +94,7 @@ fn values_from_the_file_are_used() {
     assert_eq!(config.users_file, Path::new("/etc/dormouse/users"));
     assert_eq!(config.shutdown_grace, Duration::from_secs(90));
     assert_eq!(config.listen.imap, addr("0.0.0.0:143"));
-    assert_eq!(config.listen.lmtp, addr("[::1]:24"));
+    assert_eq!(config.listen.lmtp, ListenAddr::Tcp(addr("[::1]:24")));
     assert_eq!(config.listen.imaps, Some(addr("0.0.0.0:993")));
     let tls = config.tls.as_ref().unwrap();
     assert_eq!(tls.cert, Path::new("/etc/ssl/dormouse.pem"));

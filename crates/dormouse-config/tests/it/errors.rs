@@ -50,6 +50,24 @@ const INVALID: &[(&str, &str, &str, usize)] = &[
         2,
     ),
     (
+        "[listen]\nlmtp = \"run/dormouse/lmtp\"",
+        "listen.lmtp",
+        "must start with '/'",
+        2,
+    ),
+    (
+        "[listen]\nlmtp = \"/run/dormouse/\"",
+        "listen.lmtp",
+        "names a directory",
+        2,
+    ),
+    (
+        "[listen]\nlmtp = \"/run/dormouse/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"",
+        "listen.lmtp",
+        "at most 107",
+        2,
+    ),
+    (
         "[listen]\nlmtp = \"127.0.0.1:1143\"",
         "listen.lmtp",
         "clashes with listen.imap",

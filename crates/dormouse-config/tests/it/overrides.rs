@@ -2,7 +2,7 @@
 
 use std::path::{Path, PathBuf};
 
-use dormouse_config::{ConfigError, Overrides, parse_str};
+use dormouse_config::{ConfigError, ListenAddr, Overrides, parse_str};
 
 const FILE: &str = r#"
 data_dir = "/from/file"
@@ -94,4 +94,23 @@ fn a_flag_clashing_with_the_file_names_both_keys() {
     assert!(matches!(err, ConfigError::Invalid { .. }), "{err:?}");
     assert_eq!(err.key(), Some("listen.lmtp"), "{err}");
     assert!(err.to_string().contains("listen.imap"), "{err}");
+}
+
+#[test]
+fn lmtp_may_be_a_unix_socket_path_from_the_file_or_a_flag() {
+    let text = "[listen]\nimap = \"127.0.0.1:2424\"\nlmtp = \"/run/dormouse/lmtp\"";
+    let config = parse_str(text, &Overrides::default()).unwrap();
+    // A socket path shares no port with anything, so the IMAP listener may
+    // take LMTP's default port.
+    assert_eq!(
+        config.listen.lmtp,
+        ListenAddr::Unix(PathBuf::from("/run/dormouse/lmtp"))
+    );
+    let overrides = Overrides {
+        lmtp: Some("/tmp/dm/lmtp".parse().unwrap()),
+        ..Overrides::default()
+    };
+    let config = parse_str(FILE, &overrides).unwrap();
+    assert_eq!(config.listen.lmtp.unix(), Some(Path::new("/tmp/dm/lmtp")));
+    assert_eq!(config.listen.lmtp.tcp(), None);
 }

@@ -15,6 +15,17 @@ fn defaults_round_trip() {
 }
 
 #[test]
+fn a_unix_socket_lmtp_round_trips() {
+    let config = parse_str(
+        "[listen]\nlmtp = \"/run/dormouse/lmtp\"",
+        &Overrides::default(),
+    )
+    .unwrap();
+    assert!(config.listen.lmtp.unix().is_some());
+    round_trip(&config);
+}
+
+#[test]
 fn a_fully_customised_config_round_trips() {
     let text = r#"
         data_dir = "/srv/dormouse"

@@ -1,12 +1,15 @@
 //! Starts a real server in-process on a port-0 listener, with a temporary
 //! data directory and known users, and a small line-oriented test client.
+//! Every test server also takes LMTP, on TCP port 0 and on a UNIX socket
+//! in its data directory.
 
 use std::net::SocketAddr;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
 use dormouse_config::Overrides;
+use dormouse_server::LmtpListener;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
@@ -22,6 +25,8 @@ pub const TIMEOUT: Duration = Duration::from_secs(10);
 
 pub struct TestServer {
     pub addr: SocketAddr,
+    pub lmtp_addr: SocketAddr,
+    pub lmtp_socket: PathBuf,
     shutdown: Option<oneshot::Sender<()>>,
     handle: Option<JoinHandle<Result<(), dormouse_server::ServerError>>>,
     _dir: tempfile::TempDir,
@@ -34,8 +39,17 @@ impl TestServer {
 
     /// `extra` is TOML put before the test defaults (an `[auth]` table).
     pub async fn start_with(extra: &str) -> TestServer {
+        TestServer::start_full(extra, "").await
+    }
+
+    /// `users` are passwd-file lines added after [`USERS`].
+    pub async fn start_with_users(users: &str) -> TestServer {
+        TestServer::start_full("", users).await
+    }
+
+    async fn start_full(extra: &str, users: &str) -> TestServer {
         let dir = tempfile::tempdir().expect("tempdir");
-        std::fs::write(dir.path().join("users"), USERS).expect("users file");
+        std::fs::write(dir.path().join("users"), format!("{USERS}{users}")).expect("users file");
         // `extra` goes first so it may set top-level keys as well as tables.
         let toml =
             format!("{extra}\n[auth]\nfailure_delay = \"10ms\"\nmax_failure_delay = \"50ms\"\n");
@@ -44,10 +58,21 @@ impl TestServer {
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
+        let lmtp_tcp = LmtpListener::bind(&"127.0.0.1:0".parse().expect("address"))
+            .await
+            .expect("bind lmtp");
+        let lmtp_addr = lmtp_tcp
+            .local_addr()
+            .ok()
+            .and_then(|a| a.tcp())
+            .expect("lmtp addr");
+        let lmtp_socket = dir.path().join("lmtp");
+        let lmtp_unix = LmtpListener::bind_unix(&lmtp_socket).expect("bind lmtp socket");
         let (tx, rx) = oneshot::channel::<()>();
         let handle = tokio::spawn(dormouse_server::run(
             dormouse_server::Listeners {
                 imap: vec![listener],
+                lmtp: vec![lmtp_tcp, lmtp_unix],
             },
             Arc::new(config),
             async {
@@ -56,6 +81,8 @@ impl TestServer {
         ));
         TestServer {
             addr,
+            lmtp_addr,
+            lmtp_socket,
             shutdown: Some(tx),
             handle: Some(handle),
             _dir: dir,

@@ -4,6 +4,8 @@
 mod fetch_batches;
 mod harness;
 mod idle;
+mod lmtp;
+mod lmtp_socket;
 mod malformed;
 mod pipelining;
 mod separator;
