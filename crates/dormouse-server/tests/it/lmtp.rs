@@ -328,3 +328,32 @@ async fn shutdown_says_421_to_an_lmtp_client() {
     assert!(bye.starts_with("421 4.3.2 "), "{bye}");
     stop.await.expect("server stopped");
 }
+
+/// The point of LMTP plus IDLE: a message an MTA hands in reaches a client
+/// waiting in IDLE as `* N EXISTS` with the mailbox's new count, without
+/// the client asking.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_idling_client_sees_each_delivery_as_exists_with_the_right_count() {
+    let server = TestServer::start().await;
+    let mut lmtp = Lmtp::tcp(&server).await;
+    let (_, replies) = lmtp.transaction(&["alice@example.org"], MESSAGE).await;
+    assert_eq!(replies.len(), 1);
+    let mut idler = imap(&server, "alice", "wonderland").await;
+    ok(&mut idler, "e", "ENABLE IMAP4rev2").await;
+    let selected = ok(&mut idler, "s", "SELECT INBOX").await;
+    assert!(
+        selected.contains(&"* 1 EXISTS\r\n".to_string()),
+        "{selected:?}"
+    );
+    idler.send(b"i IDLE\r\n").await;
+    assert_eq!(idler.line().await, "+ idling\r\n");
+    for n in 2..=4 {
+        lmtp.send(b"RSET\r\n").await;
+        assert!(lmtp.reply().await.starts_with("250 "));
+        let (_, replies) = lmtp.transaction(&["alice@example.org"], MESSAGE).await;
+        assert!(replies[0].starts_with("250 2.0.0"), "{replies:?}");
+        assert_eq!(idler.line().await, format!("* {n} EXISTS\r\n"));
+    }
+    idler.send(b"DONE\r\n").await;
+    assert_eq!(idler.line().await, "i OK IDLE terminated\r\n");
+}
