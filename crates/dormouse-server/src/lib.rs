@@ -4,6 +4,7 @@
 //! lives in dormouse-proto, IMAP semantics in dormouse-session.
 
 mod auth;
+mod bind;
 mod bootstrap;
 mod connection;
 mod error;
@@ -15,6 +16,7 @@ mod mail;
 mod session_id;
 mod wake;
 
+pub use bind::{BACKLOG, bind_tcp};
 pub use bootstrap::{DataDir, prepare_data_dir};
 pub use error::ServerError;
 pub use limits::raise_nofile_limit;

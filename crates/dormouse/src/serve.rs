@@ -7,7 +7,6 @@ use anyhow::Context;
 use dormouse_server::{
     Listeners, LmtpListener, prepare_data_dir, raise_nofile_limit, run as run_server,
 };
-use tokio::net::TcpListener;
 
 use crate::cli::ServeArgs;
 
@@ -22,8 +21,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         .build()
         .context("cannot start the async runtime")?;
     runtime.block_on(async move {
-        let imap = TcpListener::bind(config.listen.imap)
-            .await
+        let imap = dormouse_server::bind_tcp(config.listen.imap)
             .with_context(|| format!("cannot listen on {} (imap)", config.listen.imap))?;
         let bound = imap.local_addr()?;
         let lmtp = LmtpListener::bind(&config.listen.lmtp)

@@ -57,13 +57,14 @@ impl LmtpListener {
     /// Binds `addr`. Needs a tokio runtime (the sockets register with it).
     pub async fn bind(addr: &ListenAddr) -> Result<LmtpListener, BindError> {
         match addr {
-            ListenAddr::Tcp(addr) => TcpListener::bind(addr)
-                .await
-                .map(LmtpListener::Tcp)
-                .map_err(|source| BindError::Tcp {
-                    addr: *addr,
-                    source,
-                }),
+            ListenAddr::Tcp(addr) => {
+                crate::bind::bind_tcp(*addr)
+                    .map(LmtpListener::Tcp)
+                    .map_err(|source| BindError::Tcp {
+                        addr: *addr,
+                        source,
+                    })
+            }
             ListenAddr::Unix(path) => LmtpListener::bind_unix(path),
         }
     }
