@@ -5,6 +5,7 @@ mod config_cmd;
 mod crash;
 mod dovecot;
 mod interop;
+mod postfix;
 mod quickstart;
 mod server;
 mod support;
