@@ -200,6 +200,8 @@ pub(crate) struct RawTimeouts {
     pub idle_timeout: At<Scalar>,
     /// Default [`WRITE_STALL_SECS`]; at least [`MIN_TIMEOUT_MS`].
     pub write_stall: At<Scalar>,
+    /// Default [`HIBERNATE_AFTER_SECS`]; "0s" parks at once.
+    pub hibernate_after: At<Scalar>,
 }
 
 /// How long a connection may stay unauthenticated, counted from connect
@@ -223,6 +225,12 @@ pub const IDLE_TIMEOUT_SECS: u64 = 30 * 60;
 /// How long a write may make no progress before the client is taken for
 /// gone: generous, because phones on bad links stall for a while.
 pub const WRITE_STALL_SECS: u64 = 60;
+/// How long a session must sit idle before it hibernates. Long enough that
+/// a client working through a burst of commands (a sync after reconnect,
+/// a user reading mail) stays awake between them, so parking and waking
+/// are paid only by sessions that then sit for minutes or hours; short
+/// enough that almost all of an IDLE session's life is spent parked.
+pub const HIBERNATE_AFTER_SECS: u64 = 5;
 /// The shortest accepted timeout, so that "0s" or a slip such as "30ms"
 /// for "30m" cannot make every connection fail at once.
 pub const MIN_TIMEOUT_MS: u64 = 1_000;

@@ -123,6 +123,8 @@ pub(crate) fn to_toml(config: &Config) -> String {
     put!("idle_timeout = {}", duration(timeouts.idle_timeout));
     put!("# A client whose socket accepts no output this long is dropped.");
     put!("write_stall = {}", duration(timeouts.write_stall));
+    put!("# An idle session is parked in a compact record after this long.");
+    put!("hibernate_after = {}", duration(timeouts.hibernate_after));
 
     let log = &config.log;
     put!("\n[log]");

@@ -119,6 +119,9 @@ pub struct TimeoutSettings {
     /// A connection whose writes make no progress this long is closed:
     /// the bound on what a client that stops reading can cost.
     pub write_stall: Duration,
+    /// An idle session (in IDLE, or logged in with nothing in flight) is
+    /// parked in a compact record after this long; zero parks at once.
+    pub hibernate_after: Duration,
 }
 
 impl Default for TimeoutSettings {
@@ -129,6 +132,7 @@ impl Default for TimeoutSettings {
             idle_keepalive: Duration::from_secs(raw::IDLE_KEEPALIVE_SECS),
             idle_timeout: Duration::from_secs(raw::IDLE_TIMEOUT_SECS),
             write_stall: Duration::from_secs(raw::WRITE_STALL_SECS),
+            hibernate_after: Duration::from_secs(raw::HIBERNATE_AFTER_SECS),
         }
     }
 }

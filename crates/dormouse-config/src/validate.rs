@@ -363,6 +363,13 @@ fn timeouts(src: Source<'_>, raw: &raw::RawTimeouts) -> Result<TimeoutSettings, 
             &raw.idle_timeout,
             defaults.idle_timeout,
         )?,
+        // Zero is meaningful here: hibernate as soon as the session is idle.
+        hibernate_after: duration_or(
+            src,
+            "timeouts.hibernate_after",
+            raw.hibernate_after.as_ref(),
+            defaults.hibernate_after,
+        )?,
         write_stall: timeout(
             src,
             "timeouts.write_stall",

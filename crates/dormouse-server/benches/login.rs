@@ -76,6 +76,7 @@ async fn measure(hash: &str, password: &str, cache_ttl: &str, args: &Args) -> f6
         dormouse_server::Listeners {
             imap: vec![listener],
             lmtp: Vec::new(),
+            ..Default::default()
         },
         Arc::new(config),
         async {

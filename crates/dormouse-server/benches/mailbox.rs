@@ -97,6 +97,7 @@ async fn start(data_dir: &Path) -> Server {
         dormouse_server::Listeners {
             imap: vec![listener],
             lmtp: Vec::new(),
+            ..Default::default()
         },
         Arc::new(config),
         async {

@@ -19,14 +19,20 @@ use tracing::{info, warn};
 
 use crate::ServerError;
 use crate::auth::PasswdAuthenticator;
-use crate::connection;
+use crate::connection::{self, Hibernate};
+use crate::hibernate::Hibernation;
 use crate::lmtp::{self, LmtpListener};
 use crate::mail::MaildirAccess;
+use crate::stats::Stats;
 
 /// The sockets the server accepts on, bound by the caller (tests bind
 /// port 0; the binary binds the configured addresses).
+#[derive(Default)]
 pub struct Listeners {
     pub imap: Vec<TcpListener>,
+    /// IMAP listeners whose sessions never hibernate: for tests and
+    /// benchmarks that compare a parked session with a never-parked one.
+    pub imap_awake: Vec<TcpListener>,
     /// LMTP delivery, on TCP or a UNIX socket.
     pub lmtp: Vec<LmtpListener>,
 }
@@ -41,6 +47,11 @@ pub(crate) struct Shared {
     pub limits: Limits,
     pub shutdown: CancellationToken,
     pub connections: AtomicUsize,
+    /// The one store of the process (its change bus included).
+    pub store: Store,
+    pub stats: Arc<Stats>,
+    /// Parked sessions; `None` if epoll was unavailable (nothing parks).
+    pub hibernation: Option<Arc<Hibernation>>,
     /// The passwd-file, for LMTP's recipient lookups (logins go through
     /// `services.auth`, which holds the same database).
     pub users: Arc<UserDb>,
@@ -52,6 +63,16 @@ pub async fn run(
     listeners: Listeners,
     config: Arc<Config>,
     shutdown: impl Future<Output = ()>,
+) -> Result<(), ServerError> {
+    run_with_stats(listeners, config, shutdown, Arc::new(Stats::default())).await
+}
+
+/// [`run`], with the live session counts kept in `stats`.
+pub async fn run_with_stats(
+    listeners: Listeners,
+    config: Arc<Config>,
+    shutdown: impl Future<Output = ()>,
+    stats: Arc<Stats>,
 ) -> Result<(), ServerError> {
     let users = Arc::new(UserDb::open(
         config.users_file.clone(),
@@ -85,12 +106,40 @@ pub async fn run(
         shutdown: CancellationToken::new(),
         connections: AtomicUsize::new(0),
         users,
+        store: store.clone(),
+        hibernation: match Hibernation::new(stats.clone()) {
+            Ok(h) => Some(h),
+            Err(e) => {
+                warn!(error = %e, "epoll unavailable; sessions will not hibernate");
+                None
+            }
+        },
+        stats,
         config,
     });
     let tracker = TaskTracker::new();
     crate::fswatch::start(store, shared.shutdown.clone(), &tracker);
+    if let Some(hibernation) = &shared.hibernation {
+        tracker.spawn(crate::hibernate::reactor(
+            hibernation.clone(),
+            shared.clone(),
+        ));
+    }
     for listener in listeners.imap {
-        tracker.spawn(accept_loop(listener, shared.clone(), tracker.clone()));
+        tracker.spawn(accept_loop(
+            listener,
+            shared.clone(),
+            tracker.clone(),
+            Hibernate::Allowed,
+        ));
+    }
+    for listener in listeners.imap_awake {
+        tracker.spawn(accept_loop(
+            listener,
+            shared.clone(),
+            tracker.clone(),
+            Hibernate::Never,
+        ));
     }
     for listener in listeners.lmtp {
         tracker.spawn(lmtp::accept_loop(listener, shared.clone(), tracker.clone()));
@@ -128,7 +177,12 @@ fn session_config(config: &Config) -> SessionConfig {
     }
 }
 
-async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, tracker: TaskTracker) {
+async fn accept_loop(
+    listener: TcpListener,
+    shared: Arc<Shared>,
+    tracker: TaskTracker,
+    hibernate: Hibernate,
+) {
     loop {
         let accepted = tokio::select! {
             biased;
@@ -137,7 +191,7 @@ async fn accept_loop(listener: TcpListener, shared: Arc<Shared>, tracker: TaskTr
         };
         match accepted {
             Ok((stream, remote)) => {
-                tracker.spawn(connection::serve(stream, remote, shared.clone()));
+                tracker.spawn(connection::serve(stream, remote, shared.clone(), hibernate));
             }
             Err(e) => {
                 // EMFILE/ENFILE and friends: back off instead of spinning on

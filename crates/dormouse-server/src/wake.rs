@@ -18,6 +18,14 @@ impl Wake {
     }
 }
 
+impl Wake {
+    /// Makes the next `changed` return at once (a session woken from
+    /// hibernation by a change it has not synced yet).
+    pub(crate) fn poke(&self) {
+        self.0.notify_one();
+    }
+}
+
 impl Subscriber for Wake {
     fn notify(&self, _note: &Note) {
         self.0.notify_one();

@@ -28,18 +28,18 @@ use dormouse_storage::{SeqPolicy, Subscriber};
 pub struct Session {
     config: Arc<SessionConfig>,
     services: Services,
-    conn: ConnectionInfo,
-    state: State,
+    pub(crate) conn: ConnectionInfo,
+    pub(crate) state: State,
     /// The command answering in batches, if one is.
-    unfinished: Option<Unfinished>,
+    pub(crate) unfinished: Option<Unfinished>,
     /// The tag of the IDLE in progress: its tagged reply comes at DONE.
-    idling: Option<Tag>,
+    pub(crate) idling: Option<Tag>,
     /// Told of changes to the selected mailbox; see [`Session::set_watcher`].
-    watcher: Option<Arc<dyn Subscriber>>,
+    pub(crate) watcher: Option<Arc<dyn Subscriber>>,
 }
 
 /// A command that has sent some batches: what its last one needs.
-struct Unfinished {
+pub(crate) struct Unfinished {
     tag: Tag,
     flags: CommandFlags,
 }

@@ -63,4 +63,4 @@ pub use status::MailboxStatus;
 pub use store::{Store, StoreSettings};
 pub use uidset::UidSet;
 pub use user::{AppendResult, UserStore};
-pub use view::{Access, Change, CopyResult, SeqPolicy, StoreResult, View};
+pub use view::{Access, Change, CopyResult, ParkedView, SeqPolicy, StoreResult, Unparkable, View};

@@ -76,6 +76,45 @@ pub struct CopyResult {
     pub dest_uids: Vec<Uid>,
 }
 
+/// A view reduced to what it must remember while its session is parked
+/// (hibernated): no mailbox, no user store, no subscription. Built only
+/// from a view that is caught up and owes nothing (see [`View::park`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParkedView {
+    access: Access,
+    uidvalidity: UidValidity,
+    uids: UidSet,
+    uid_next: u32,
+    seen_modseq: u64,
+    recent: UidSet,
+    keywords_seen: usize,
+}
+
+impl ParkedView {
+    /// How many messages the client knows of (its EXISTS).
+    pub fn exists(&self) -> u32 {
+        self.uids.len()
+    }
+
+    pub fn uidvalidity(&self) -> UidValidity {
+        self.uidvalidity
+    }
+
+    /// Heap bytes held, for memory accounting.
+    pub fn heap_bytes(&self) -> usize {
+        self.uids.heap_bytes() + self.recent.heap_bytes()
+    }
+}
+
+/// Why a view cannot be parked as it is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unparkable {
+    /// Expunges or own changes are waiting to be reported by a `sync`.
+    Owes,
+    /// The mailbox changed since the view's last `sync`.
+    Behind,
+}
+
 pub struct View {
     user: UserStore,
     mailbox: Arc<Mailbox>,
@@ -253,6 +292,96 @@ impl View {
         if self.uids.contains(uid.0.get()) {
             self.mailbox.cache(uid.0.get(), payload);
         }
+    }
+
+    /// The directory the mailbox lives in: its key on the change bus.
+    pub fn dir(&self) -> &std::path::Path {
+        self.mailbox.dir()
+    }
+
+    /// Whether the view has told the client everything, so that
+    /// [`View::into_parked`] loses nothing: nothing pending from
+    /// `SeqPolicy::Keep`, no own changes to skip, and the mailbox unchanged
+    /// since the last `sync`. Whoever parks must subscribe to the mailbox
+    /// *before* asking, so that no change can fall between this check and
+    /// the subscription.
+    pub fn parkable(&self) -> Result<(), Unparkable> {
+        if !self.pending.is_empty() || !self.own.is_empty() || !self.owed.is_empty() {
+            return Err(Unparkable::Owes);
+        }
+        let caught_up = match self.mailbox.read() {
+            Ok(st) => {
+                st.highest_modseq == self.seen_modseq
+                    && st.next_uid == self.uid_next
+                    && defined(&st.keywords) == self.keywords_seen
+            }
+            Err(_) => false,
+        };
+        if caught_up {
+            Ok(())
+        } else {
+            Err(Unparkable::Behind)
+        }
+    }
+
+    /// The view reduced to a [`ParkedView`] and the user store it came
+    /// from. Call [`View::parkable`] first: a view that owes updates loses
+    /// them here.
+    pub fn into_parked(self) -> (ParkedView, UserStore) {
+        let View {
+            user,
+            access,
+            uidvalidity,
+            uids,
+            uid_next,
+            seen_modseq,
+            recent,
+            keywords_seen,
+            ..
+        } = self;
+        (
+            ParkedView {
+                access,
+                uidvalidity,
+                uids,
+                uid_next,
+                seen_modseq,
+                recent,
+                keywords_seen,
+            },
+            user,
+        )
+    }
+
+    /// Rebuilds a parked view on the mailbox `name` of `user`, exactly as
+    /// it was: nothing is synced, so the next `sync` reports what changed
+    /// while it was parked. Fails if the mailbox is gone or was recreated
+    /// (another UIDVALIDITY).
+    pub fn restore(
+        user: UserStore,
+        name: &MailboxName,
+        parked: ParkedView,
+    ) -> Result<View, StorageError> {
+        let mailbox = user.mailbox(name)?;
+        let uidvalidity = mailbox.read()?.uidvalidity;
+        if uidvalidity != parked.uidvalidity.0.get() {
+            return Err(StorageError::NoSuchMailbox);
+        }
+        Ok(View {
+            user,
+            mailbox,
+            access: parked.access,
+            uidvalidity: parked.uidvalidity,
+            uids: parked.uids,
+            uid_next: parked.uid_next,
+            seen_modseq: parked.seen_modseq,
+            pending: Vec::new(),
+            recent: parked.recent,
+            own: Vec::new(),
+            owed: Vec::new(),
+            keywords_seen: parked.keywords_seen,
+            watch: None,
+        })
     }
 
     /// Has `subscriber` told of every change to this mailbox from now on,

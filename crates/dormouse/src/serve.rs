@@ -52,7 +52,7 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         let listeners = Listeners {
             imap: vec![imap],
             lmtp: vec![lmtp],
-        };
+            ..Default::default()        };
         run_server(listeners, config, shutdown_signal()).await?;
         anyhow::Ok(())
     })

@@ -33,6 +33,7 @@ async fn twenty_idle_sessions_against_dormouse() {
         Listeners {
             imap: vec![imap],
             lmtp: vec![LmtpListener::Tcp(lmtp)],
+            ..Default::default()
         },
         Arc::new(config),
         async {

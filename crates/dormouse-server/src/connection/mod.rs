@@ -15,6 +15,14 @@
 //! Output is written before anything else is read or synced, so a client
 //! that stops reading holds at most one reply's worth of memory until the
 //! stall bound closes it; the bus itself never waits for a connection.
+//!
+//! A connection idle for `timeouts.hibernate_after` parks (`park.rs`): its
+//! task ends and the hibernation reactor holds what is left, until it is
+//! resumed here on a new task.
+
+mod park;
+
+pub(crate) use park::resume;
 
 use std::net::SocketAddr;
 use std::pin::{Pin, pin};
@@ -43,37 +51,93 @@ const READ_CHUNK: usize = 8 * 1024;
 
 /// Counts a connection for as long as it lives, on every exit path,
 /// unwinding included.
-struct Counted(Arc<Shared>);
+pub(crate) struct Counted(Arc<Shared>);
 
 impl Drop for Counted {
     fn drop(&mut self) {
         self.0.connections.fetch_sub(1, Ordering::Relaxed);
+        self.0.stats.sessions.fetch_sub(1, Ordering::Relaxed);
     }
 }
 
-pub(crate) async fn serve(stream: TcpStream, remote: SocketAddr, shared: Arc<Shared>) {
+pub(crate) async fn serve(
+    stream: TcpStream,
+    remote: SocketAddr,
+    shared: Arc<Shared>,
+    hibernate: Hibernate,
+) {
     let count = shared.connections.fetch_add(1, Ordering::Relaxed) + 1;
-    let _counted = Counted(shared.clone());
+    shared.stats.sessions.fetch_add(1, Ordering::Relaxed);
+    let counted = Counted(shared.clone());
     let id = SessionId::next();
     let max = shared.config.limits.max_connections;
     let started = Instant::now();
-    let mut conn = Connection::new(stream, remote, shared.clone(), id, started);
+    let mut conn = Connection::new(stream, remote, shared.clone(), id, started, hibernate);
     if max != 0 && count > max {
         warn!(session = %id, remote = %remote.ip(), "connection limit reached");
         conn.queue_raw(b"* BYE [UNAVAILABLE] Too many connections\r\n");
         let _ = conn.flush().await;
-    } else {
-        debug!(session = %id, remote = %remote, "connected");
-        let end = conn.run().await;
-        info!(
-            session = %id,
-            duration_ms = started.elapsed().as_millis() as u64,
-            bytes_in = conn.bytes_in,
-            bytes_out = conn.bytes_out,
-            reason = end.as_str(),
-            "disconnect"
-        );
+        return;
     }
+    debug!(session = %id, remote = %remote, "connected");
+    if let Some(session) = &conn.session {
+        let greeting = session.greeting();
+        conn.queue(&greeting);
+    }
+    drive(conn, counted).await;
+}
+
+/// Runs a connection until it ends or parks; a connection whose parking
+/// fails carries on.
+async fn drive(mut conn: Connection, mut counted: Counted) {
+    loop {
+        let end = conn.run().await;
+        if let End::Hibernate = end {
+            match park::park(conn, counted) {
+                Ok(()) => return,
+                Err((back, back_counted)) => {
+                    conn = *back;
+                    counted = back_counted;
+                    continue;
+                }
+            }
+        }
+        log_disconnect(
+            conn.id,
+            conn.connected_at,
+            conn.bytes_in,
+            conn.bytes_out,
+            end.as_str(),
+        );
+        drop(counted);
+        return;
+    }
+}
+
+/// The one line every connection's end leaves in the log, parked or not.
+pub(crate) fn log_disconnect(
+    id: SessionId,
+    connected_at: Instant,
+    bytes_in: u64,
+    bytes_out: u64,
+    reason: &str,
+) {
+    info!(
+        session = %id,
+        duration_ms = connected_at.elapsed().as_millis() as u64,
+        bytes_in,
+        bytes_out,
+        reason,
+        "disconnect"
+    );
+}
+
+/// Whether sessions of a listener may hibernate. Listeners that never do
+/// serve tests and benchmarks that compare the two.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hibernate {
+    Allowed,
+    Never,
 }
 
 /// Why a connection ended, for the disconnect log line.
@@ -87,6 +151,8 @@ enum End {
     Timeout,
     /// The client accepted no output for `timeouts.write_stall`.
     WriteStalled,
+    /// Idle for `timeouts.hibernate_after`: the connection asks to park.
+    Hibernate,
 }
 
 impl End {
@@ -100,6 +166,7 @@ impl End {
             End::Internal => "internal error",
             End::Timeout => "timeout",
             End::WriteStalled => "write stalled",
+            End::Hibernate => "hibernated",
         }
     }
 
@@ -112,6 +179,10 @@ impl End {
         }
     }
 }
+
+pub(crate) const AUTOLOGOUT_BYE: &[u8] = b"* BYE Autologout; idle for too long\r\n";
+pub(crate) const IDLE_BYE: &[u8] =
+    b"* BYE IDLE for too long; please re-issue IDLE every 29 minutes\r\n";
 
 /// Which timeout closes a connection that waits too long for input.
 #[derive(Clone, Copy)]
@@ -128,8 +199,8 @@ impl Expiry {
     fn bye(self) -> &'static [u8] {
         match self {
             Expiry::Login => b"* BYE Login timeout\r\n",
-            Expiry::Autologout => b"* BYE Autologout; idle for too long\r\n",
-            Expiry::Idle => b"* BYE IDLE for too long; please re-issue IDLE every 29 minutes\r\n",
+            Expiry::Autologout => AUTOLOGOUT_BYE,
+            Expiry::Idle => IDLE_BYE,
         }
     }
 }
@@ -152,6 +223,10 @@ struct Connection {
     out: Vec<u8>,
     bytes_in: u64,
     bytes_out: u64,
+    hibernate: Hibernate,
+    /// When input last arrived (a parked session's autologout counts
+    /// from here).
+    last_input: Instant,
 }
 
 impl Connection {
@@ -161,6 +236,7 @@ impl Connection {
         shared: Arc<Shared>,
         id: SessionId,
         connected_at: Instant,
+        hibernate: Hibernate,
     ) -> Self {
         let local = stream.local_addr().unwrap_or(remote);
         let wake = Arc::new(Wake::default());
@@ -195,15 +271,42 @@ impl Connection {
             out: Vec::new(),
             bytes_in: 0,
             bytes_out: 0,
+            hibernate,
+            last_input: connected_at,
         }
     }
 
-    async fn run(&mut self) -> End {
-        let Some(session) = &self.session else {
-            return End::Internal;
+    /// A connection rebuilt around a session woken from hibernation.
+    fn resumed(
+        stream: TcpStream,
+        remote: SocketAddr,
+        shared: Arc<Shared>,
+        id: SessionId,
+        connected_at: Instant,
+        session: Session,
+        wake: Arc<Wake>,
+    ) -> Self {
+        let mut conn = Connection {
+            stream,
+            decoder: CommandDecoder::new(shared.limits, LiteralPolicy::Plus),
+            shared,
+            id,
+            remote,
+            connected_at,
+            session: Some(session),
+            wake,
+            idle: None,
+            out: Vec::new(),
+            bytes_in: 0,
+            bytes_out: 0,
+            hibernate: Hibernate::Allowed,
+            last_input: connected_at,
         };
-        let greeting = session.greeting();
-        self.queue(&greeting);
+        conn.adjust_append_limit();
+        conn
+    }
+
+    async fn run(&mut self) -> End {
         if let Err(e) = self.flush().await {
             return End::of_write(&e);
         }
@@ -234,6 +337,7 @@ impl Connection {
                     }
                     continue;
                 }
+                Wait::Hibernate => return End::Hibernate,
                 Wait::Keepalive => {
                     if let Some(session) = &self.session {
                         let still_here = session.keepalive();
@@ -257,6 +361,7 @@ impl Connection {
                 Ok(0) => return End::ClientClosed,
                 Ok(n) => {
                     self.bytes_in += n as u64;
+                    self.last_input = Instant::now();
                     self.decoder.feed(&chunk[..n]);
                 }
                 Err(e) => {
@@ -278,6 +383,9 @@ impl Connection {
         let idling = self.idle.is_some();
         let keepalive_at = self.idle.as_ref().map_or(idle_since, |c| c.keepalive_at);
         let mut keepalive = pin!(tokio::time::sleep_until(keepalive_at));
+        let hibernating = self.may_hibernate();
+        let hibernate_at = idle_since + self.shared.config.timeouts.hibernate_after;
+        let mut hibernate = pin!(tokio::time::sleep_until(hibernate_at));
         loop {
             let deadline = self.deadline(idle_since);
             // The timer may fire early and re-check, never late: logging in
@@ -292,6 +400,7 @@ impl Connection {
                 _ = self.shared.shutdown.cancelled() => return Wait::Shutdown,
                 read = self.stream.read(chunk) => return Wait::Read(read),
                 _ = self.wake.changed(), if idling => return Wait::Changed,
+                _ = hibernate.as_mut(), if hibernating => return Wait::Hibernate,
                 _ = keepalive.as_mut(), if idling => {
                     if let Some(clock) = &mut self.idle {
                         clock.keepalive_at = Instant::now() + self.shared.config.timeouts.idle_keepalive;
@@ -305,6 +414,16 @@ impl Connection {
                 },
             }
         }
+    }
+
+    /// Whether the connection could park now: allowed here, the session
+    /// willing (logged in, nothing unfinished), nothing half-read and
+    /// nothing unsent.
+    fn may_hibernate(&self) -> bool {
+        self.hibernate == Hibernate::Allowed
+            && self.out.is_empty()
+            && self.decoder.buffered_len() == 0
+            && self.session.as_ref().is_some_and(Session::may_park)
     }
 
     /// Starts the IDLE clock when the session has just entered IDLE, and
@@ -641,9 +760,10 @@ enum Step {
 }
 
 /// The clocks of an IDLE in progress.
-struct IdleClock {
-    since: Instant,
-    keepalive_at: Instant,
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct IdleClock {
+    pub(crate) since: Instant,
+    pub(crate) keepalive_at: Instant,
 }
 
 /// How waiting for input ended.
@@ -653,6 +773,8 @@ enum Wait {
     Changed,
     /// An IDLE keepalive is due.
     Keepalive,
+    /// Idle long enough to park.
+    Hibernate,
     Shutdown,
     Expired(Expiry),
 }

@@ -25,6 +25,10 @@ pub const TIMEOUT: Duration = Duration::from_secs(10);
 
 pub struct TestServer {
     pub addr: SocketAddr,
+    /// An IMAP listener whose sessions never hibernate.
+    pub awake_addr: SocketAddr,
+    /// Live session counts (hibernated ones among them).
+    pub stats: Arc<dormouse_server::Stats>,
     pub lmtp_addr: SocketAddr,
     pub lmtp_socket: PathBuf,
     shutdown: Option<oneshot::Sender<()>>,
@@ -58,6 +62,11 @@ impl TestServer {
             .await
             .expect("bind");
         let addr = listener.local_addr().expect("addr");
+        let awake = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let awake_addr = awake.local_addr().expect("addr");
+        let stats = Arc::new(dormouse_server::Stats::default());
         let lmtp_tcp = LmtpListener::bind(&"127.0.0.1:0".parse().expect("address"))
             .await
             .expect("bind lmtp");
@@ -69,18 +78,22 @@ impl TestServer {
         let lmtp_socket = dir.path().join("lmtp");
         let lmtp_unix = LmtpListener::bind_unix(&lmtp_socket).expect("bind lmtp socket");
         let (tx, rx) = oneshot::channel::<()>();
-        let handle = tokio::spawn(dormouse_server::run(
+        let handle = tokio::spawn(dormouse_server::run_with_stats(
             dormouse_server::Listeners {
                 imap: vec![listener],
+                imap_awake: vec![awake],
                 lmtp: vec![lmtp_tcp, lmtp_unix],
             },
             Arc::new(config),
             async {
                 let _ = rx.await;
             },
+            stats.clone(),
         ));
         TestServer {
             addr,
+            awake_addr,
+            stats,
             lmtp_addr,
             lmtp_socket,
             shutdown: Some(tx),

@@ -3,6 +3,7 @@
 
 mod fetch_batches;
 mod harness;
+mod hibernate;
 mod idle;
 mod lmtp;
 mod lmtp_socket;

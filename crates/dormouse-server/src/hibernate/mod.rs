@@ -1,0 +1,454 @@
+//! Hibernation: idle sessions parked as compact records, with no task, no
+//! buffers, no parser and no mailbox view, and woken without the client
+//! noticing.
+//!
+//! A connection that has been idle for `timeouts.hibernate_after` (in
+//! IDLE, or logged in with nothing in flight) hands its socket and its
+//! [`ParkedSession`] to the [`Hibernation`] table and its task ends. What
+//! remains per session: the socket, the parked session (user, store,
+//! ENABLEd extensions, IDLE tag, and for a selected mailbox its name and UID
+//! ranges), a change-bus subscription if it is in IDLE, an epoll entry, and
+//! an 8-byte place on the coarse timer wheel.
+//!
+//! One reactor task serves every parked session. It wakes a session when
+//! its socket has input (any input: DONE, a command, garbage, a hangup),
+//! when the bus says its mailbox changed, or when a keepalive could not be
+//! written whole; the woken session gets a new task and carries on from
+//! exactly where it stopped, so it sends what a never-parked session would
+//! have sent. Keepalives and the IDLE and autologout timeouts of parked
+//! sessions are served from the wheel, one tick a second, writing straight
+//! to the socket.
+
+mod poller;
+mod wheel;
+
+use std::io::{self, Write};
+use std::net::TcpStream as StdTcpStream;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex, PoisonError, Weak};
+use std::time::Duration;
+
+use tokio::time::Instant;
+
+use dormouse_session::ParkedSession;
+use dormouse_storage::{Note, Subscriber, Subscription};
+use slab::Slab;
+use tokio::sync::Notify;
+use tracing::{debug, info, warn};
+
+use crate::connection::{self, Counted, IdleClock};
+use crate::listener::Shared;
+use crate::session_id::SessionId;
+use crate::stats::Stats;
+use poller::Poller;
+use wheel::Wheel;
+
+/// What a parked connection carries besides its session.
+pub(crate) struct Parked {
+    pub(crate) stream: StdTcpStream,
+    pub(crate) session: ParkedSession,
+    pub(crate) counted: Counted,
+    pub(crate) id: SessionId,
+    pub(crate) connected_at: Instant,
+    /// The IDLE clock, if the session is in IDLE.
+    pub(crate) idle: Option<IdleClock>,
+    /// When the client last sent anything (autologout counts from here).
+    pub(crate) last_input: Instant,
+    pub(crate) bytes_in: u64,
+    pub(crate) bytes_out: u64,
+}
+
+/// A parked session as the table holds it.
+struct Entry {
+    parked: Parked,
+    /// Present while in IDLE: the mailbox's changes wake the session.
+    _subscription: Option<Subscription>,
+}
+
+struct Slot {
+    generation: u32,
+    /// `None` while the slot is reserved for a session being parked.
+    entry: Option<Box<Entry>>,
+    /// The bus reported a change while the slot was only reserved: the
+    /// session must not park on a view that is now behind.
+    dirty: bool,
+}
+
+/// Why a parked session is being woken.
+pub(crate) enum Reason {
+    /// The socket has input (or hung up).
+    Input,
+    /// The selected mailbox changed.
+    Changed,
+    /// A keepalive could not be written whole: the rest goes out first.
+    Output(Vec<u8>),
+}
+
+/// Every parked session of the process, and what wakes them.
+pub(crate) struct Hibernation {
+    poller: Poller,
+    table: Mutex<Table>,
+    wheel: Mutex<Wheel>,
+    /// Slots whose mailbox changed, pushed by the bus, drained by the
+    /// reactor.
+    woken: Mutex<Vec<u64>>,
+    bell: Notify,
+    stats: Arc<Stats>,
+}
+
+struct Table {
+    slots: Slab<Slot>,
+    next_generation: u32,
+}
+
+/// The bus subscriber of one parked IDLE session.
+struct ParkedWake {
+    hibernation: Weak<Hibernation>,
+    key: u64,
+}
+
+impl Subscriber for ParkedWake {
+    fn notify(&self, _note: &Note) {
+        if let Some(h) = self.hibernation.upgrade() {
+            h.woken
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(self.key);
+            h.bell.notify_one();
+        }
+    }
+}
+
+fn key(slot: usize, generation: u32) -> u64 {
+    (u64::from(generation) << 32) | (slot as u64 & 0xffff_ffff)
+}
+
+fn unkey(key: u64) -> (usize, u32) {
+    ((key & 0xffff_ffff) as usize, (key >> 32) as u32)
+}
+
+impl Hibernation {
+    /// Needs a tokio runtime with I/O enabled.
+    pub(crate) fn new(stats: Arc<Stats>) -> io::Result<Arc<Hibernation>> {
+        Ok(Arc::new(Hibernation {
+            poller: Poller::new()?,
+            table: Mutex::new(Table {
+                slots: Slab::new(),
+                next_generation: 0,
+            }),
+            wheel: Mutex::new(Wheel::new(Instant::now())),
+            woken: Mutex::new(Vec::new()),
+            bell: Notify::new(),
+            stats,
+        }))
+    }
+
+    fn table(&self) -> std::sync::MutexGuard<'_, Table> {
+        self.table.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Reserves a slot; its key is what the bus subscriber and the poller
+    /// report.
+    pub(crate) fn reserve(&self) -> u64 {
+        let mut table = self.table();
+        let generation = table.next_generation;
+        table.next_generation = generation.wrapping_add(1);
+        let slot = table.slots.insert(Slot {
+            generation,
+            entry: None,
+            dirty: false,
+        });
+        key(slot, generation)
+    }
+
+    /// Gives a reserved slot back (parking was abandoned).
+    pub(crate) fn release(&self, key: u64) {
+        let (slot, generation) = unkey(key);
+        let mut table = self.table();
+        if table
+            .slots
+            .get(slot)
+            .is_some_and(|s| s.generation == generation && s.entry.is_none())
+        {
+            table.slots.remove(slot);
+        }
+    }
+
+    /// A bus subscriber that wakes the session parked under `key`.
+    pub(crate) fn subscriber(self: &Arc<Self>, key: u64) -> Arc<dyn Subscriber> {
+        Arc::new(ParkedWake {
+            hibernation: Arc::downgrade(self),
+            key,
+        })
+    }
+
+    /// Parks `parked` in its reserved slot. When the mailbox changed since
+    /// the slot was reserved, or epoll refused the socket, the session is
+    /// parked all the same and woken at once, as if by a change.
+    pub(crate) fn park(
+        &self,
+        key: u64,
+        parked: Parked,
+        subscription: Option<Subscription>,
+        config: &dormouse_config::TimeoutSettings,
+    ) {
+        let (slot, generation) = unkey(key);
+        let deadline = next_deadline(&parked, config);
+        let wake_now = {
+            let mut table = self.table();
+            let Some(s) = table
+                .slots
+                .get_mut(slot)
+                .filter(|s| s.generation == generation)
+            else {
+                // Cannot happen: only `park` fills or frees a reserved slot.
+                warn!(session = %parked.id, "parking into a lost slot");
+                return;
+            };
+            // Registered under the table lock: a report that comes at once
+            // waits for the lock and then finds the entry.
+            let watched = match self.poller.add(&parked.stream, key) {
+                Ok(()) => true,
+                Err(e) => {
+                    warn!(error = %e, "cannot watch a parked socket; waking it");
+                    false
+                }
+            };
+            let wake_now = s.dirty || !watched;
+            s.entry = Some(Box::new(Entry {
+                parked,
+                _subscription: subscription,
+            }));
+            wake_now
+        };
+        self.stats.hibernated.fetch_add(1, Ordering::Relaxed);
+        {
+            let mut wheel = self.wheel.lock().unwrap_or_else(PoisonError::into_inner);
+            let at = wheel.secs(deadline);
+            wheel.insert(at, slot as u32, generation);
+        }
+        if wake_now {
+            self.woken
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .push(key);
+            self.bell.notify_one();
+        }
+    }
+
+    /// Takes the session parked under `key` out of the table, if it is
+    /// still there (a late report for a session already woken is ignored).
+    fn take(&self, key: u64) -> Option<Parked> {
+        let (slot, generation) = unkey(key);
+        let entry = {
+            let mut table = self.table();
+            match table.slots.get_mut(slot) {
+                Some(s) if s.generation == generation && s.entry.is_some() => {}
+                Some(s) if s.generation == generation => {
+                    // Reserved, not parked yet: `park` will see this.
+                    s.dirty = true;
+                    return None;
+                }
+                _ => return None,
+            }
+            table.slots.remove(slot).entry?
+        };
+        self.stats.hibernated.fetch_sub(1, Ordering::Relaxed);
+        let Entry { parked, .. } = *entry;
+        // The subscription is dropped with the entry; the socket goes back
+        // to tokio, so epoll must forget it.
+        let _ = self.poller.remove(&parked.stream);
+        Some(parked)
+    }
+
+    /// Wakes the session parked under `key` on a new task.
+    fn wake(&self, key: u64, reason: Reason, shared: &Arc<Shared>) {
+        if let Some(parked) = self.take(key) {
+            debug!(session = %parked.id, "waking");
+            tokio::spawn(connection::resume(parked, reason, shared.clone()));
+        }
+    }
+
+    /// Serves the timers that are due: keepalives written straight to the
+    /// socket, IDLE timeouts and autologouts.
+    fn tick(&self, shared: &Arc<Shared>) {
+        let now = Instant::now();
+        let due = self
+            .wheel
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .due(now);
+        let timeouts = &shared.config.timeouts;
+        for (slot, generation) in due {
+            let key = key(slot as usize, generation);
+            let action = {
+                let mut table = self.table();
+                let Some(entry) = table
+                    .slots
+                    .get_mut(slot as usize)
+                    .filter(|s| s.generation == generation)
+                    .and_then(|s| s.entry.as_mut())
+                else {
+                    continue;
+                };
+                timer_action(&mut entry.parked, now, timeouts)
+            };
+            match action {
+                TimerAction::Wait(at) => {
+                    let mut wheel = self.wheel.lock().unwrap_or_else(PoisonError::into_inner);
+                    let at = wheel.secs(at);
+                    wheel.insert(at, slot, generation);
+                }
+                TimerAction::WakeWith(rest) => self.wake(key, Reason::Output(rest), shared),
+                TimerAction::Close(bye, reason) => {
+                    if let Some(mut parked) = self.take(key) {
+                        let _ = parked.stream.write(bye);
+                        connection::log_disconnect(
+                            parked.id,
+                            parked.connected_at,
+                            parked.bytes_in,
+                            parked.bytes_out + bye.len() as u64,
+                            reason,
+                        );
+                    }
+                }
+                TimerAction::Gone => {
+                    if let Some(parked) = self.take(key) {
+                        connection::log_disconnect(
+                            parked.id,
+                            parked.connected_at,
+                            parked.bytes_in,
+                            parked.bytes_out,
+                            "io error",
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// Says BYE to every parked session and closes them (server shutdown).
+    fn shut_down(&self) {
+        let entries: Vec<Box<Entry>> = {
+            let mut table = self.table();
+            let slots = std::mem::take(&mut table.slots);
+            slots.into_iter().filter_map(|(_, s)| s.entry).collect()
+        };
+        for entry in entries {
+            let Entry { mut parked, .. } = *entry;
+            self.stats.hibernated.fetch_sub(1, Ordering::Relaxed);
+            let bye = b"* BYE Server shutting down\r\n";
+            let _ = parked.stream.write(bye);
+            let _ = self.poller.remove(&parked.stream);
+            connection::log_disconnect(
+                parked.id,
+                parked.connected_at,
+                parked.bytes_in,
+                parked.bytes_out + bye.len() as u64,
+                "shutdown",
+            );
+        }
+    }
+}
+
+/// What a due timer means for one parked session.
+enum TimerAction {
+    /// Nothing due yet (or a keepalive went out): look again then.
+    Wait(Instant),
+    /// A keepalive went out only in part: wake with the rest.
+    WakeWith(Vec<u8>),
+    /// A timeout: send this BYE and close.
+    Close(&'static [u8], &'static str),
+    /// The client is gone (the write failed).
+    Gone,
+}
+
+const KEEPALIVE: &[u8] = b"* OK Still here\r\n";
+
+fn timer_action(
+    parked: &mut Parked,
+    now: Instant,
+    timeouts: &dormouse_config::TimeoutSettings,
+) -> TimerAction {
+    match &mut parked.idle {
+        Some(clock) => {
+            if now >= clock.since + timeouts.idle_timeout {
+                return TimerAction::Close(connection::IDLE_BYE, "timeout");
+            }
+            if now >= clock.keepalive_at {
+                clock.keepalive_at = now + timeouts.idle_keepalive;
+                match parked.stream.write(KEEPALIVE) {
+                    Ok(n) if n == KEEPALIVE.len() => parked.bytes_out += n as u64,
+                    Ok(n) => {
+                        parked.bytes_out += n as u64;
+                        return TimerAction::WakeWith(
+                            KEEPALIVE.get(n..).unwrap_or_default().to_vec(),
+                        );
+                    }
+                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
+                        return TimerAction::WakeWith(KEEPALIVE.to_vec());
+                    }
+                    Err(_) => return TimerAction::Gone,
+                }
+            }
+            TimerAction::Wait(clock.keepalive_at.min(clock.since + timeouts.idle_timeout))
+        }
+        None => {
+            let at = parked.last_input + timeouts.autologout;
+            if now >= at {
+                TimerAction::Close(connection::AUTOLOGOUT_BYE, "timeout")
+            } else {
+                TimerAction::Wait(at)
+            }
+        }
+    }
+}
+
+fn next_deadline(parked: &Parked, timeouts: &dormouse_config::TimeoutSettings) -> Instant {
+    match &parked.idle {
+        Some(clock) => clock.keepalive_at.min(clock.since + timeouts.idle_timeout),
+        None => parked.last_input + timeouts.autologout,
+    }
+}
+
+/// Runs the reactor until shutdown: input on parked sockets, bus
+/// notifications, timer ticks. Logs the active/hibernated counts once a
+/// minute.
+pub(crate) async fn reactor(hibernation: Arc<Hibernation>, shared: Arc<Shared>) {
+    let mut ready = Vec::new();
+    let mut tick = tokio::time::interval(Duration::from_secs(1));
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut minute = tokio::time::interval(Duration::from_secs(60));
+    minute.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            biased;
+            _ = shared.shutdown.cancelled() => {
+                hibernation.shut_down();
+                return;
+            }
+            result = hibernation.poller.ready(&mut ready) => {
+                if let Err(e) = result {
+                    warn!(error = %e, "epoll failed; parked sessions wake only on changes and timers");
+                    tokio::time::sleep(Duration::from_secs(1)).await;
+                }
+                for key in ready.drain(..) {
+                    hibernation.wake(key, Reason::Input, &shared);
+                }
+            }
+            _ = hibernation.bell.notified() => {
+                let keys = std::mem::take(
+                    &mut *hibernation.woken.lock().unwrap_or_else(PoisonError::into_inner),
+                );
+                for key in keys {
+                    hibernation.wake(key, Reason::Changed, &shared);
+                }
+            }
+            _ = tick.tick() => hibernation.tick(&shared),
+            _ = minute.tick() => {
+                let stats = &shared.stats;
+                info!(active = stats.active(), hibernated = stats.hibernated(), "sessions");
+            }
+        }
+    }
+}

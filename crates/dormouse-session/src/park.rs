@@ -1,0 +1,160 @@
+//! Parking a session for hibernation and waking it: the session shrinks to
+//! a [`ParkedSession`] (the logged-in user and store, ENABLEd extensions,
+//! the IDLE tag, and for a selected mailbox its name, its `ParkedView` and
+//! the SEARCHRES result) and comes back as the same session, so the client
+//! cannot tell. Only a session with nothing in flight parks: logged in, no
+//! batched command unfinished, no SASL exchange, and a view that owes the
+//! client nothing.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use dormouse_proto::Tag;
+use dormouse_storage::{MailboxName, ParkedView, StorageError, Subscriber, Uid, View};
+
+use crate::config::{ConnectionInfo, SessionConfig};
+use crate::session::{Services, Session};
+use crate::state::{Authenticated, Selected, State};
+
+/// A parked session: what waking needs, nothing more.
+pub struct ParkedSession {
+    conn: ConnectionInfo,
+    authenticated: Authenticated,
+    idling: Option<Tag>,
+    selected: Option<Box<ParkedSelected>>,
+}
+
+struct ParkedSelected {
+    name: MailboxName,
+    view: ParkedView,
+    saved: Vec<Uid>,
+}
+
+impl Session {
+    /// The directory of the selected mailbox, for subscribing to its
+    /// changes before [`Session::park`] checks that the view is caught up.
+    pub fn selected_dir(&self) -> Option<&Path> {
+        match &self.state {
+            State::Selected(selected) => Some(selected.view.dir()),
+            _ => None,
+        }
+    }
+
+    /// Whether the session is in a state that may park at all (the view's
+    /// own check comes in [`Session::park`]).
+    pub fn may_park(&self) -> bool {
+        self.unfinished.is_none()
+            && matches!(self.state, State::Authenticated(_) | State::Selected(_))
+    }
+
+    /// Parks the session, or hands it back unchanged when it may not park
+    /// now (see [`Session::may_park`]; a selected view must also be caught
+    /// up with its mailbox). A selected session that wants to hear about
+    /// changes while parked must subscribe to [`Session::selected_dir`]
+    /// first.
+    pub fn park(self) -> Result<ParkedSession, Box<Session>> {
+        if !self.may_park() {
+            return Err(Box::new(self));
+        }
+        if let State::Selected(selected) = &self.state
+            && selected.view.parkable().is_err()
+        {
+            return Err(Box::new(self));
+        }
+        let mut this = self;
+        let (authenticated, selected) = match std::mem::replace(&mut this.state, State::Logout) {
+            State::Authenticated(auth) => (auth, None),
+            State::Selected(selected) => {
+                let Selected {
+                    authenticated,
+                    mailbox,
+                    view,
+                    saved,
+                    ..
+                } = selected;
+                let (view, _user) = view.into_parked();
+                let parked = ParkedSelected {
+                    name: mailbox,
+                    view,
+                    saved,
+                };
+                (authenticated, Some(Box::new(parked)))
+            }
+            other => {
+                this.state = other;
+                return Err(Box::new(this));
+            }
+        };
+        Ok(ParkedSession {
+            conn: this.conn,
+            authenticated,
+            idling: this.idling,
+            selected,
+        })
+    }
+}
+
+impl ParkedSession {
+    /// The session again, with its mailbox reopened as it was (nothing
+    /// synced: the next sync reports what changed meanwhile). Blocking: the
+    /// mailbox may have to be loaded. Fails when the selected mailbox was
+    /// deleted or recreated meanwhile; the connection must then end.
+    pub fn wake(
+        self,
+        config: Arc<SessionConfig>,
+        services: Services,
+        watcher: Option<Arc<dyn Subscriber>>,
+    ) -> Result<Session, StorageError> {
+        let ParkedSession {
+            conn,
+            authenticated,
+            idling,
+            selected,
+        } = self;
+        let state = match selected {
+            None => State::Authenticated(authenticated),
+            Some(parked) => {
+                let ParkedSelected { name, view, saved } = *parked;
+                let mut view = View::restore(authenticated.mail.clone(), &name, view)?;
+                if let Some(w) = &watcher {
+                    view.watch(w.clone());
+                }
+                let mut selected = Selected::new(authenticated, name, view);
+                selected.saved = saved;
+                State::Selected(selected)
+            }
+        };
+        let mut session = Session::new(config, services, conn);
+        session.state = state;
+        session.idling = idling;
+        session.watcher = watcher;
+        Ok(session)
+    }
+
+    pub fn is_idling(&self) -> bool {
+        self.idling.is_some()
+    }
+
+    pub fn conn(&self) -> &ConnectionInfo {
+        &self.conn
+    }
+
+    /// How many messages the client was told of, if a mailbox is selected.
+    pub fn exists(&self) -> Option<u32> {
+        self.selected.as_ref().map(|s| s.view.exists())
+    }
+
+    /// Heap bytes held beyond the struct itself (for memory accounting).
+    pub fn heap_bytes(&self) -> usize {
+        let selected = self.selected.as_ref().map_or(0, |s| {
+            std::mem::size_of::<ParkedSelected>()
+                + s.name.as_str().len()
+                + s.view.heap_bytes()
+                + s.saved.capacity() * std::mem::size_of::<Uid>()
+        });
+        self.authenticated.user.capacity()
+            + self.authenticated.mail.root().as_os_str().len()
+            + self.idling.as_ref().map_or(0, |t| t.as_str().len())
+            + selected
+    }
+}
