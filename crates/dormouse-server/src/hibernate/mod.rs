@@ -24,7 +24,7 @@ mod wheel;
 
 use std::io::{self, Write};
 use std::net::TcpStream as StdTcpStream;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 use std::time::Duration;
 
@@ -94,6 +94,9 @@ pub(crate) struct Hibernation {
     woken: Mutex<Vec<u64>>,
     bell: Notify,
     stats: Arc<Stats>,
+    /// Sessions parked since the allocator was last asked to return free
+    /// memory (see `trim`).
+    parked_since_trim: AtomicUsize,
 }
 
 struct Table {
@@ -140,6 +143,7 @@ impl Hibernation {
             woken: Mutex::new(Vec::new()),
             bell: Notify::new(),
             stats,
+            parked_since_trim: AtomicUsize::new(0),
         }))
     }
 
@@ -222,6 +226,7 @@ impl Hibernation {
             wake_now
         };
         self.stats.hibernated.fetch_add(1, Ordering::Relaxed);
+        self.parked_since_trim.fetch_add(1, Ordering::Relaxed);
         {
             let mut wheel = self.wheel.lock().unwrap_or_else(PoisonError::into_inner);
             let at = wheel.secs(deadline);
@@ -324,6 +329,24 @@ impl Hibernation {
                     }
                 }
             }
+        }
+    }
+
+    /// Hands memory that parked sessions freed back to the kernel once
+    /// enough of them parked. glibc keeps freed memory in its arenas, so
+    /// without this a mass of sessions going to sleep would free their
+    /// buffers and views without the process getting any smaller.
+    fn trim(&self) {
+        const EVERY: usize = 256;
+        if self.parked_since_trim.load(Ordering::Relaxed) < EVERY {
+            return;
+        }
+        self.parked_since_trim.store(0, Ordering::Relaxed);
+        #[cfg(all(target_os = "linux", target_env = "gnu"))]
+        // SAFETY: malloc_trim takes no pointers and only releases free
+        // memory; it is safe to call at any time from any thread.
+        unsafe {
+            libc::malloc_trim(0);
         }
     }
 
@@ -444,7 +467,10 @@ pub(crate) async fn reactor(hibernation: Arc<Hibernation>, shared: Arc<Shared>) 
                     hibernation.wake(key, Reason::Changed, &shared);
                 }
             }
-            _ = tick.tick() => hibernation.tick(&shared),
+            _ = tick.tick() => {
+                hibernation.tick(&shared);
+                hibernation.trim();
+            }
             _ = minute.tick() => {
                 let stats = &shared.stats;
                 info!(active = stats.active(), hibernated = stats.hibernated(), "sessions");
