@@ -6,6 +6,7 @@ mod cli;
 mod config_cmd;
 mod logging;
 mod serve;
+mod title;
 mod user_cmd;
 
 use std::process::ExitCode;

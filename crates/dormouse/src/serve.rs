@@ -5,14 +5,18 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use dormouse_server::{
-    Listeners, LmtpListener, prepare_data_dir, raise_nofile_limit, run as run_server,
+    Listeners, LmtpListener, Stats, prepare_data_dir, raise_nofile_limit, run_with_stats,
 };
 
 use crate::cli::ServeArgs;
+use crate::title::Title;
 
 pub fn run(args: ServeArgs) -> anyhow::Result<()> {
     let config = dormouse_config::load(args.config.as_deref(), &args.overrides)?;
     crate::logging::init(&config.log)?;
+    // Before the runtime starts any thread: the title moves argv and
+    // environ, which only the process's sole thread may do.
+    let title = Title::claim();
     let nofile = raise_nofile_limit();
     let data = prepare_data_dir(&config)?;
     let config = Arc::new(config);
@@ -52,8 +56,13 @@ pub fn run(args: ServeArgs) -> anyhow::Result<()> {
         let listeners = Listeners {
             imap: vec![imap],
             lmtp: vec![lmtp],
-            ..Default::default()        };
-        run_server(listeners, config, shutdown_signal()).await?;
+            ..Default::default()
+        };
+        let stats = Arc::new(Stats::default());
+        if let Some(title) = title {
+            tokio::spawn(title.keep_updated(Arc::clone(&stats)));
+        }
+        run_with_stats(listeners, config, shutdown_signal(), stats).await?;
         anyhow::Ok(())
     })
 }

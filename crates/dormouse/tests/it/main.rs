@@ -9,4 +9,5 @@ mod postfix;
 mod quickstart;
 mod server;
 mod support;
+mod title;
 mod user_cmd;
