@@ -63,6 +63,22 @@ impl Registry {
         Ok(mb)
     }
 
+    /// Forgets the slots of mailboxes nobody holds any more. A dead slot
+    /// still pins its mailbox's allocation (the `Weak`) and its path:
+    /// hundreds of bytes for every mailbox a parked session once had open.
+    pub fn sweep(&self) {
+        let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
+        slots.retain(|_, s| {
+            Arc::strong_count(s) > 1
+                || s.mailbox
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .strong_count()
+                    > 0
+        });
+        slots.shrink_to_fit();
+    }
+
     /// The open mailbox whose directory is exactly `dir`, if any.
     pub fn open_at(&self, dir: &Path) -> Option<Arc<Mailbox>> {
         let slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);

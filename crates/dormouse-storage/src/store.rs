@@ -109,6 +109,12 @@ impl Store {
         }
     }
 
+    /// Drops what the store keeps for mailboxes nobody has open (see
+    /// `Registry::sweep`); the server calls it after many sessions parked.
+    pub fn sweep(&self) {
+        self.shared.registry.sweep();
+    }
+
     /// How many mailboxes are open (held by at least one view or call).
     pub fn open_mailboxes(&self) -> usize {
         self.shared.registry.open_count()

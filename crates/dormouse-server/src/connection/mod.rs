@@ -35,7 +35,7 @@ use dormouse_proto::{Command, Continue, Response};
 use dormouse_session::{
     ConnectionInfo, InputMode, Next, Outcome, Session, SessionEvent, StateKind, Transport,
 };
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 use tokio::time::{Instant, Sleep};
 use tracing::{debug, info, warn};
@@ -310,7 +310,6 @@ impl Connection {
         if let Err(e) = self.flush().await {
             return End::of_write(&e);
         }
-        let mut chunk = vec![0u8; READ_CHUNK];
         // One timer for the whole connection, on the stack. Input does not
         // re-arm it: when it fires it re-checks the deadline, which input
         // may have moved later.
@@ -329,8 +328,12 @@ impl Connection {
             if let Err(e) = self.flush().await {
                 return End::of_write(&e);
             }
-            let read = match self.wait_for_input(&mut chunk, timer.as_mut()).await {
-                Wait::Read(read) => read,
+            match self.wait_for_input(timer.as_mut()).await {
+                Wait::Readable => {}
+                Wait::Failed(e) => {
+                    debug!(session = %self.id, error = %e, "read failed");
+                    return End::Io;
+                }
                 Wait::Changed => {
                     if let Err(end) = self.send_idle_updates().await {
                         return end;
@@ -357,13 +360,10 @@ impl Connection {
                     return End::Timeout;
                 }
             };
-            match read {
+            match self.read_available() {
                 Ok(0) => return End::ClientClosed,
-                Ok(n) => {
-                    self.bytes_in += n as u64;
-                    self.last_input = Instant::now();
-                    self.decoder.feed(&chunk[..n]);
-                }
+                Ok(_) => self.last_input = Instant::now(),
+                Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => {}
                 Err(e) => {
                     debug!(session = %self.id, error = %e, "read failed");
                     return End::Io;
@@ -372,9 +372,22 @@ impl Connection {
         }
     }
 
+    /// Reads what the socket has into the decoder. The buffer lives on the
+    /// thread's stack for this call only, never in the connection's future:
+    /// an idle connection holds no read buffer at all.
+    fn read_available(&mut self) -> std::io::Result<usize> {
+        let mut buf = [0u8; READ_CHUNK];
+        let n = self.stream.try_read(&mut buf)?;
+        if let Some(read) = buf.get(..n) {
+            self.decoder.feed(read);
+        }
+        self.bytes_in += n as u64;
+        Ok(n)
+    }
+
     /// Reads once, unless shutdown starts or the timeout for the session's
     /// state passes first.
-    async fn wait_for_input(&mut self, chunk: &mut [u8], mut timer: Pin<&mut Sleep>) -> Wait {
+    async fn wait_for_input(&mut self, mut timer: Pin<&mut Sleep>) -> Wait {
         // Idle time starts only once every reply is out, so a command that
         // took long to run or a failed login's delayed reply is not the
         // client idling.
@@ -398,7 +411,11 @@ impl Connection {
             tokio::select! {
                 biased;
                 _ = self.shared.shutdown.cancelled() => return Wait::Shutdown,
-                read = self.stream.read(chunk) => return Wait::Read(read),
+                // Readiness only: the bytes are taken by `read_available`.
+                ready = self.stream.readable() => return match ready {
+                    Ok(()) => Wait::Readable,
+                    Err(e) => Wait::Failed(e),
+                },
                 _ = self.wake.changed(), if idling => return Wait::Changed,
                 _ = hibernate.as_mut(), if hibernating => return Wait::Hibernate,
                 _ = keepalive.as_mut(), if idling => {
@@ -768,7 +785,10 @@ pub(crate) struct IdleClock {
 
 /// How waiting for input ended.
 enum Wait {
-    Read(std::io::Result<usize>),
+    /// The socket has input (or an end of stream) to read.
+    Readable,
+    /// Waiting for readiness failed.
+    Failed(std::io::Error),
     /// The selected mailbox changed during IDLE.
     Changed,
     /// An IDLE keepalive is due.

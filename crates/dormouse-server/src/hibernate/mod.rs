@@ -336,12 +336,13 @@ impl Hibernation {
     /// enough of them parked. glibc keeps freed memory in its arenas, so
     /// without this a mass of sessions going to sleep would free their
     /// buffers and views without the process getting any smaller.
-    fn trim(&self) {
+    fn trim(&self, store: &dormouse_storage::Store) {
         const EVERY: usize = 256;
         if self.parked_since_trim.load(Ordering::Relaxed) < EVERY {
             return;
         }
         self.parked_since_trim.store(0, Ordering::Relaxed);
+        store.sweep();
         #[cfg(all(target_os = "linux", target_env = "gnu"))]
         // SAFETY: malloc_trim takes no pointers and only releases free
         // memory; it is safe to call at any time from any thread.
@@ -469,7 +470,7 @@ pub(crate) async fn reactor(hibernation: Arc<Hibernation>, shared: Arc<Shared>) 
             }
             _ = tick.tick() => {
                 hibernation.tick(&shared);
-                hibernation.trim();
+                hibernation.trim(&shared.store);
             }
             _ = minute.tick() => {
                 let stats = &shared.stats;

@@ -1,6 +1,7 @@
 //! Integration tests of the server over real TCP sockets: one test binary
 //! (see STYLE.md) with a module per area.
 
+mod equivalence;
 mod fetch_batches;
 mod harness;
 mod hibernate;
