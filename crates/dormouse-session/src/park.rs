@@ -9,7 +9,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use dormouse_proto::Tag;
+use dormouse_proto::{Response, Tag};
 use dormouse_storage::{MailboxName, ParkedView, StorageError, Subscriber, Uid, View};
 
 use crate::config::{ConnectionInfo, SessionConfig};
@@ -133,6 +133,39 @@ impl ParkedSession {
 
     pub fn is_idling(&self) -> bool {
         self.idling.is_some()
+    }
+
+    /// Whether a mailbox is selected.
+    pub fn is_selected(&self) -> bool {
+        self.selected.is_some()
+    }
+
+    /// Ends the IDLE as `DONE` would, for a parked session whose mailbox
+    /// did not change since it last synced: the tagged OK is all a
+    /// never-parked session would send. `None` if it was not in IDLE.
+    pub fn done(&mut self) -> Option<Response> {
+        let tag = self.idling.take()?;
+        Some(crate::commands::idle_done(tag, b"DONE"))
+    }
+
+    /// Starts an IDLE as the IDLE command would, for a parked session whose
+    /// mailbox did not change since it last synced: `+ idling` is all a
+    /// never-parked session would send. `None` if it already was in IDLE.
+    pub fn idle(&mut self, tag: Tag) -> Option<Response> {
+        if self.idling.is_some() {
+            return None;
+        }
+        self.idling = Some(tag);
+        Some(Response::Continue(dormouse_proto::Continue::Text(
+            crate::commands::IDLING.into(),
+        )))
+    }
+
+    /// Whether responses to this session are encoded with UTF8=ACCEPT.
+    pub fn utf8_accept(&self) -> bool {
+        self.authenticated
+            .enabled
+            .contains(crate::extensions::Extension::Utf8Accept)
     }
 
     pub fn conn(&self) -> &ConnectionInfo {

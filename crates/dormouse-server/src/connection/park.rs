@@ -143,7 +143,10 @@ pub(crate) async fn resume(parked: Parked, reason: Reason, shared: Arc<Shared>) 
     conn.bytes_in = bytes_in;
     conn.bytes_out = bytes_out;
     match reason {
-        Reason::Input => {}
+        Reason::Input(read) => {
+            // Already counted in `bytes_in` by the reactor.
+            conn.decoder.feed(&read);
+        }
         Reason::Changed => conn.wake.poke(),
         Reason::Output(rest) => conn.out = rest,
     }

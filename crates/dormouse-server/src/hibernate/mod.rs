@@ -20,6 +20,7 @@
 //! to the socket.
 
 mod poller;
+mod quick;
 mod wheel;
 
 use std::io::{self, Write};
@@ -61,8 +62,16 @@ pub(crate) struct Parked {
 /// A parked session as the table holds it.
 struct Entry {
     parked: Parked,
-    /// Present while in IDLE: the mailbox's changes wake the session.
-    _subscription: Option<Subscription>,
+    /// Present if the session parked in IDLE: the mailbox's changes wake
+    /// it while it idles, and are noted (`changed`) once the reactor has
+    /// ended its IDLE.
+    subscription: Option<Subscription>,
+    /// The mailbox changed while the session was parked outside IDLE: its
+    /// next command must wake it.
+    changed: bool,
+    /// The wheel bucket of the session's live timer; entries in other
+    /// buckets are stale.
+    timer_at: wheel::Secs,
 }
 
 struct Slot {
@@ -76,8 +85,8 @@ struct Slot {
 
 /// Why a parked session is being woken.
 pub(crate) enum Reason {
-    /// The socket has input (or hung up).
-    Input,
+    /// The socket had input: these bytes, already read from it.
+    Input(Vec<u8>),
     /// The selected mailbox changed.
     Changed,
     /// A keepalive could not be written whole: the rest goes out first.
@@ -219,19 +228,19 @@ impl Hibernation {
                 }
             };
             let wake_now = s.dirty || !watched;
+            let mut wheel = self.wheel.lock().unwrap_or_else(PoisonError::into_inner);
+            let timer_at = wheel.secs(deadline);
+            wheel.insert(timer_at, slot as u32, generation);
             s.entry = Some(Box::new(Entry {
                 parked,
-                _subscription: subscription,
+                subscription,
+                changed: false,
+                timer_at,
             }));
             wake_now
         };
         self.stats.hibernated.fetch_add(1, Ordering::Relaxed);
         self.parked_since_trim.fetch_add(1, Ordering::Relaxed);
-        {
-            let mut wheel = self.wheel.lock().unwrap_or_else(PoisonError::into_inner);
-            let at = wheel.secs(deadline);
-            wheel.insert(at, slot as u32, generation);
-        }
         if wake_now {
             self.woken
                 .lock()
@@ -274,6 +283,88 @@ impl Hibernation {
         }
     }
 
+    /// A parked socket has input: answered from the record when it can be
+    /// (see `quick.rs`), else the session wakes with what was read.
+    fn on_input(&self, key: u64, shared: &Arc<Shared>) {
+        let (slot, generation) = unkey(key);
+        let now = Instant::now();
+        let timeouts = &shared.config.timeouts;
+        let outcome = {
+            let mut table = self.table();
+            let Some(entry) = table
+                .slots
+                .get_mut(slot)
+                .filter(|s| s.generation == generation)
+                .and_then(|s| s.entry.as_mut())
+            else {
+                return;
+            };
+            let outcome = quick::input(entry, now, timeouts.idle_keepalive);
+            if let quick::Input::Answered | quick::Input::Nothing = outcome {
+                // One-shot: watch the socket again for the next input.
+                if let Err(e) = self.poller.rearm(&entry.parked.stream, key) {
+                    warn!(error = %e, "cannot re-watch a parked socket");
+                }
+                self.reschedule(entry, slot, generation, timeouts);
+            }
+            outcome
+        };
+        match outcome {
+            quick::Input::Answered | quick::Input::Nothing => {}
+            quick::Input::Closed(reason) => {
+                if let Some(parked) = self.take(key) {
+                    connection::log_disconnect(
+                        parked.id,
+                        parked.connected_at,
+                        parked.bytes_in,
+                        parked.bytes_out,
+                        reason,
+                    );
+                }
+            }
+            quick::Input::Wake(read) => self.wake(key, Reason::Input(read), shared),
+            quick::Input::WakeToWrite(rest) => self.wake(key, Reason::Output(rest), shared),
+        }
+    }
+
+    /// The mailbox of a parked session changed: an idling session wakes
+    /// to report it; one the reactor took out of IDLE notes it for its
+    /// next command.
+    fn on_change(&self, key: u64, shared: &Arc<Shared>) {
+        let (slot, generation) = unkey(key);
+        {
+            let mut table = self.table();
+            if let Some(entry) = table
+                .slots
+                .get_mut(slot)
+                .filter(|s| s.generation == generation)
+                .and_then(|s| s.entry.as_mut())
+                && !entry.parked.session.is_idling()
+            {
+                entry.changed = true;
+                return;
+            }
+        }
+        self.wake(key, Reason::Changed, shared);
+    }
+
+    /// Puts the entry's next deadline on the wheel if it moved.
+    fn reschedule(
+        &self,
+        entry: &mut Entry,
+        slot: usize,
+        generation: u32,
+        timeouts: &dormouse_config::TimeoutSettings,
+    ) {
+        let deadline = next_deadline(&entry.parked, timeouts);
+        let mut wheel = self.wheel.lock().unwrap_or_else(PoisonError::into_inner);
+        let at = wheel.secs(deadline);
+        if at != entry.timer_at {
+            wheel.insert(at, slot as u32, generation);
+            entry.timer_at = at;
+        }
+    }
+
     /// Serves the timers that are due: keepalives written straight to the
     /// socket, IDLE timeouts and autologouts.
     fn tick(&self, shared: &Arc<Shared>) {
@@ -284,7 +375,7 @@ impl Hibernation {
             .unwrap_or_else(PoisonError::into_inner)
             .due(now);
         let timeouts = &shared.config.timeouts;
-        for (slot, generation) in due {
+        for (fired, slot, generation) in due {
             let key = key(slot as usize, generation);
             let action = {
                 let mut table = self.table();
@@ -293,17 +384,21 @@ impl Hibernation {
                     .get_mut(slot as usize)
                     .filter(|s| s.generation == generation)
                     .and_then(|s| s.entry.as_mut())
+                    .filter(|e| e.timer_at == fired)
                 else {
                     continue;
                 };
-                timer_action(&mut entry.parked, now, timeouts)
-            };
-            match action {
-                TimerAction::Wait(at) => {
+                let action = timer_action(&mut entry.parked, now, timeouts);
+                if let TimerAction::Wait(at) = action {
                     let mut wheel = self.wheel.lock().unwrap_or_else(PoisonError::into_inner);
                     let at = wheel.secs(at);
                     wheel.insert(at, slot, generation);
+                    entry.timer_at = at;
                 }
+                action
+            };
+            match action {
+                TimerAction::Wait(_) => {}
                 TimerAction::WakeWith(rest) => self.wake(key, Reason::Output(rest), shared),
                 TimerAction::Close(bye, reason) => {
                     if let Some(mut parked) = self.take(key) {
@@ -457,7 +552,7 @@ pub(crate) async fn reactor(hibernation: Arc<Hibernation>, shared: Arc<Shared>) 
                     tokio::time::sleep(Duration::from_secs(1)).await;
                 }
                 for key in ready.drain(..) {
-                    hibernation.wake(key, Reason::Input, &shared);
+                    hibernation.on_input(key, &shared);
                 }
             }
             _ = hibernation.bell.notified() => {
@@ -465,7 +560,7 @@ pub(crate) async fn reactor(hibernation: Arc<Hibernation>, shared: Arc<Shared>) 
                     &mut *hibernation.woken.lock().unwrap_or_else(PoisonError::into_inner),
                 );
                 for key in keys {
-                    hibernation.wake(key, Reason::Changed, &shared);
+                    hibernation.on_change(key, &shared);
                 }
             }
             _ = tick.tick() => {

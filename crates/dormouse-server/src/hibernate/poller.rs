@@ -47,6 +47,16 @@ impl Poller {
         self.ctl(libc::EPOLL_CTL_ADD, fd.as_fd().as_raw_fd(), &mut event)
     }
 
+    /// Watches `fd` again after its one report (its input was handled
+    /// without waking the session).
+    pub(crate) fn rearm(&self, fd: impl AsFd, key: u64) -> io::Result<()> {
+        let mut event = libc::epoll_event {
+            events: (libc::EPOLLIN | libc::EPOLLRDHUP | libc::EPOLLONESHOT) as u32,
+            u64: key,
+        };
+        self.ctl(libc::EPOLL_CTL_MOD, fd.as_fd().as_raw_fd(), &mut event)
+    }
+
     /// Forgets `fd` (before it is handed back to tokio or closed).
     pub(crate) fn remove(&self, fd: impl AsFd) -> io::Result<()> {
         let mut event = libc::epoll_event { events: 0, u64: 0 };

@@ -40,15 +40,17 @@ impl Wheel {
         self.len += 1;
     }
 
-    /// Every entry due at or before `now`, oldest first.
-    pub(crate) fn due(&mut self, now: Instant) -> Vec<(u32, u32)> {
+    /// Every entry due at or before `now`, oldest first, with the bucket
+    /// it was in.
+    pub(crate) fn due(&mut self, now: Instant) -> Vec<(Secs, u32, u32)> {
         let now = self.secs(now);
         let mut out = Vec::new();
         while let Some(entry) = self.buckets.first_entry() {
             if *entry.key() > now {
                 break;
             }
-            out.extend(entry.remove());
+            let at = *entry.key();
+            out.extend(entry.remove().into_iter().map(|(s, g)| (at, s, g)));
         }
         self.len -= out.len();
         out
@@ -77,11 +79,14 @@ mod tests {
         wheel.insert(b, 2, 0);
         wheel.insert(c, 3, 7);
         assert!(wheel.due(start).is_empty());
-        assert_eq!(wheel.due(start + Duration::from_millis(1000)), vec![(3, 7)]);
+        assert_eq!(
+            wheel.due(start + Duration::from_millis(1000)),
+            vec![(1, 3, 7)]
+        );
         assert_eq!(wheel.len(), 2);
         assert_eq!(
             wheel.due(start + Duration::from_secs(5)),
-            vec![(1, 0), (2, 0)]
+            vec![(2, 1, 0), (2, 2, 0)]
         );
         assert_eq!(wheel.len(), 0);
     }

@@ -265,3 +265,41 @@ async fn a_parked_session_says_exactly_what_its_awake_twin_says() {
         "{heard_sleeper:?}"
     );
 }
+
+/// DONE and the next IDLE are answered by the reactor from the record,
+/// without waking the session, as long as nothing changed meanwhile; a
+/// change noted while parked outside IDLE wakes it at the next IDLE, which
+/// then reports it as a never-parked session would.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn done_and_idle_are_answered_without_waking_until_something_changes() {
+    let server = TestServer::start_with("[timeouts]\nhibernate_after = \"1s\"\n").await;
+    let mut c = login(
+        server.connect().await,
+        &["ENABLE IMAP4rev2", "SELECT INBOX"],
+    )
+    .await;
+    c.send(b"i IDLE\r\n").await;
+    assert_eq!(c.line().await, "+ idling\r\n");
+    parked(&server, 1).await;
+    let mut tag = "i".to_string();
+    for round in 0..3 {
+        c.send(b"DONE\r\n").await;
+        assert_eq!(c.line().await, format!("{tag} OK IDLE terminated\r\n"));
+        // Woken, it would stay awake for `hibernate_after`.
+        assert_eq!(server.stats.hibernated(), 1);
+        tag = format!("j{round}");
+        c.send(format!("{tag} IDLE\r\n").as_bytes()).await;
+        assert_eq!(c.line().await, "+ idling\r\n");
+        assert_eq!(server.stats.hibernated(), 1);
+    }
+    c.send(b"DONE\r\n").await;
+    assert_eq!(c.line().await, "j2 OK IDLE terminated\r\n");
+    let mut other = actor(&server).await;
+    append(&mut other, "while parked").await;
+    c.send(b"k IDLE\r\n").await;
+    assert_eq!(c.line().await, "+ idling\r\n");
+    assert_eq!(c.line().await, "* 1 EXISTS\r\n");
+    assert_eq!(server.stats.hibernated(), 0);
+    c.send(b"DONE\r\n").await;
+    assert_eq!(c.line().await, "k OK IDLE terminated\r\n");
+}

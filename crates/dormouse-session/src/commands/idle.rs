@@ -10,6 +10,9 @@ use super::{Context, HandlerResult, Reply};
 use crate::errors::{ClientError, CommandError};
 use crate::state::Authenticated;
 
+/// The continuation's text: `+ idling`, as Dovecot says it.
+pub(crate) const IDLING: &str = "idling";
+
 /// Starts IDLE. In the selected state the session adds the pending updates
 /// after the continuation, like every later change.
 pub(super) fn run(
@@ -17,7 +20,7 @@ pub(super) fn run(
     _state: &mut Authenticated,
     _command: Command,
 ) -> HandlerResult {
-    Ok(Reply::new().idling("idling"))
+    Ok(Reply::new().idling(IDLING))
 }
 
 /// What the client's line during IDLE ends with: `DONE` (any case, RFC

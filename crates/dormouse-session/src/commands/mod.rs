@@ -49,7 +49,7 @@ use crate::mail::MailAccess;
 use crate::state::{self, State, StateKind};
 
 pub(crate) use authenticate::respond as sasl_respond;
-pub(crate) use idle::{done as idle_done, keepalive as idle_keepalive};
+pub(crate) use idle::{IDLING, done as idle_done, keepalive as idle_keepalive};
 
 /// What every handler may read: settings, the authenticator and the
 /// connection. It holds no state; state is passed by type.
