@@ -51,14 +51,19 @@ struct Table {
 /// The bus's watch hook: adds and removes inotify watches.
 pub(crate) struct FsWatcher {
     watches: Mutex<(Watches, Table)>,
+    /// Directories just watched: looked at once more, since a file that
+    /// arrived between the subscriber's last look and the new watch raised
+    /// no event.
+    fresh: Mutex<Vec<PathBuf>>,
+    bell: tokio::sync::Notify,
 }
 
 impl WatchHook for FsWatcher {
-    fn watch(&self, dir: &Path) {
+    fn watch(&self, dir: &Path) -> bool {
         let mut guard = self.watches.lock().unwrap_or_else(PoisonError::into_inner);
         let (watches, table) = &mut *guard;
-        if table.by_dir.contains_key(dir) {
-            return;
+        if let Some(wds) = table.by_dir.get(dir) {
+            return wds.iter().all(Option::is_some);
         }
         let mut wds = [None, None];
         for (slot, sub) in wds.iter_mut().zip(["new", "cur"]) {
@@ -76,7 +81,14 @@ impl WatchHook for FsWatcher {
                 Err(e) => debug!(error = %e, "inotify watch failed"),
             }
         }
+        let complete = wds.iter().all(Option::is_some);
         table.by_dir.insert(dir.to_path_buf(), wds);
+        self.fresh
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .push(dir.to_path_buf());
+        self.bell.notify_one();
+        complete
     }
 
     fn unwatch(&self, dir: &Path) {
@@ -142,22 +154,28 @@ pub(crate) fn start(
     };
     let watcher = Arc::new(FsWatcher {
         watches: Mutex::new((watches, Table::default())),
+        fresh: Mutex::new(Vec::new()),
+        bell: tokio::sync::Notify::new(),
     });
     store.bus().set_watch_hook(watcher.clone());
     tracker.spawn(async move {
         let mut stream = std::pin::pin!(stream);
         loop {
-            let first = tokio::select! {
-                _ = shutdown.cancelled() => return,
-                event = stream.next() => event,
-            };
             let mut dirty = HashSet::new();
             let mut overflow = false;
+            let first = tokio::select! {
+                _ = shutdown.cancelled() => return,
+                _ = watcher.bell.notified() => None,
+                event = stream.next() => Some(event),
+            };
+            dirty.extend(std::mem::take(
+                &mut *watcher.fresh.lock().unwrap_or_else(PoisonError::into_inner),
+            ));
             let mut next = first;
             // Take every event already queued, so a burst is one refresh
             // per mailbox.
-            loop {
-                match next {
+            while let Some(event) = next {
+                match event {
                     None => return,
                     Some(Err(e)) => {
                         warn!(error = %e, "inotify read failed; watcher stopped");
@@ -173,14 +191,14 @@ pub(crate) fn start(
                         }
                     }
                 }
-                match futures_util::FutureExt::now_or_never(stream.next()) {
-                    Some(event) => next = event,
-                    None => break,
-                }
+                next = futures_util::FutureExt::now_or_never(stream.next());
             }
             if overflow {
                 warn!("inotify queue overflowed; looking at every watched mailbox");
                 dirty.extend(store.bus().watched_dirs());
+            }
+            if dirty.is_empty() {
+                continue;
             }
             let store = store.clone();
             let refreshed = tokio::task::spawn_blocking(move || {

@@ -73,7 +73,10 @@ pub trait Subscriber: Send + Sync + 'static {
 /// loses its last (`unwatch`). Called with the bus's shard lock held, so it
 /// must not subscribe or publish itself.
 pub trait WatchHook: Send + Sync + 'static {
-    fn watch(&self, dir: &Path);
+    /// Starts watching `dir`; true if every outside change to it will now
+    /// be reported (through `Store::refresh`), so that readers may trust
+    /// the in-memory state without looking at the directory themselves.
+    fn watch(&self, dir: &Path) -> bool;
     fn unwatch(&self, dir: &Path);
 }
 
@@ -104,6 +107,8 @@ impl fmt::Debug for ChangeBus {
 struct Topic {
     dir: PathBuf,
     subscribers: Mutex<Slab<Arc<dyn Subscriber>>>,
+    /// The watch hook reports this directory's outside changes.
+    watched: std::sync::atomic::AtomicBool,
 }
 
 /// A live subscription; dropping it unsubscribes.
@@ -143,8 +148,9 @@ impl ChangeBus {
         *self.hook.write().unwrap_or_else(PoisonError::into_inner) = Some(hook.clone());
         for shard in self.shards.iter() {
             let topics = shard.lock().unwrap_or_else(PoisonError::into_inner);
-            for dir in topics.keys() {
-                hook.watch(dir);
+            for (dir, topic) in topics.iter() {
+                let watched = hook.watch(dir);
+                topic.watched.store(watched, Ordering::Release);
             }
         }
     }
@@ -176,14 +182,13 @@ impl ChangeBus {
         let topic = match topics.get(dir) {
             Some(topic) => topic.clone(),
             None => {
+                let watched = self.hook().is_some_and(|hook| hook.watch(dir));
                 let topic = Arc::new(Topic {
                     dir: dir.to_path_buf(),
                     subscribers: Mutex::new(Slab::new()),
+                    watched: std::sync::atomic::AtomicBool::new(watched),
                 });
                 topics.insert(dir.to_path_buf(), topic.clone());
-                if let Some(hook) = self.hook() {
-                    hook.watch(dir);
-                }
                 topic
             }
         };
@@ -221,6 +226,18 @@ impl ChangeBus {
             subscriber.notify(note);
         }
         subscribers.len()
+    }
+
+    /// Whether outside changes to `dir` are reported by the watch hook, so
+    /// its in-memory state can be trusted without a look at the disk.
+    pub fn is_watched(&self, dir: &Path) -> bool {
+        let topics = self
+            .shard(dir)
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        topics
+            .get(dir)
+            .is_some_and(|t| t.watched.load(Ordering::Acquire))
     }
 
     /// How many mailboxes have at least one subscriber.
@@ -304,8 +321,9 @@ mod tests {
     struct Hook(Mutex<Vec<String>>);
 
     impl WatchHook for Hook {
-        fn watch(&self, dir: &Path) {
+        fn watch(&self, dir: &Path) -> bool {
             self.0.lock().unwrap().push(format!("+{}", dir.display()));
+            true
         }
         fn unwatch(&self, dir: &Path) {
             self.0.lock().unwrap().push(format!("-{}", dir.display()));

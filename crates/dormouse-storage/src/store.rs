@@ -103,7 +103,7 @@ impl Store {
             Err(StorageError::NoSuchMailbox) => return Ok(()),
             Err(e) => return Err(e),
         };
-        match mailbox.sync_disk(crate::scan::ScanMode::ReadOnly) {
+        match mailbox.look_at_disk(crate::scan::ScanMode::ReadOnly) {
             Err(StorageError::NoSuchMailbox) => Ok(()),
             other => other,
         }

@@ -460,9 +460,11 @@ impl Connection {
     }
 
     /// The mailbox changed during IDLE: sync the session and send what
-    /// changed (on the blocking pool: it reads the mailbox).
+    /// changed. Inline, not on the blocking pool: with the mailbox watched
+    /// the sync is memory work only, and a delivery to a mailbox with
+    /// thousands of idlers must not queue thousands of blocking jobs.
     async fn send_idle_updates(&mut self) -> Result<(), End> {
-        let Some(outcome) = self.on_session(Blocking::Yes, Session::idle_updates).await else {
+        let Some(outcome) = self.on_session(Blocking::No, Session::idle_updates).await else {
             return Err(End::Internal);
         };
         self.deliver(outcome).await;
