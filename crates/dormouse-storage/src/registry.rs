@@ -18,6 +18,19 @@ struct Slot {
     mailbox: Mutex<Weak<Mailbox>>,
 }
 
+impl Slot {
+    /// Someone is loading through this slot or holds its mailbox.
+    fn is_live(self: &Arc<Self>) -> bool {
+        Arc::strong_count(self) > 1
+            || self
+                .mailbox
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .strong_count()
+                > 0
+    }
+}
+
 pub struct Registry {
     slots: Mutex<HashMap<PathBuf, Arc<Slot>>>,
     bus: Arc<ChangeBus>,
@@ -41,14 +54,7 @@ impl Registry {
             let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
             if slots.len() >= 64 && slots.len().is_power_of_two() {
                 // Amortised sweep of slots whose mailbox was dropped.
-                slots.retain(|_, s| {
-                    Arc::strong_count(s) > 1
-                        || s.mailbox
-                            .lock()
-                            .unwrap_or_else(PoisonError::into_inner)
-                            .strong_count()
-                            > 0
-                });
+                slots.retain(|_, s| s.is_live());
             }
             slots.entry(dir.to_path_buf()).or_default().clone()
         };
@@ -68,14 +74,7 @@ impl Registry {
     /// hundreds of bytes for every mailbox a parked session once had open.
     pub fn sweep(&self) {
         let mut slots = self.slots.lock().unwrap_or_else(PoisonError::into_inner);
-        slots.retain(|_, s| {
-            Arc::strong_count(s) > 1
-                || s.mailbox
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .strong_count()
-                    > 0
-        });
+        slots.retain(|_, s| s.is_live());
         slots.shrink_to_fit();
     }
 

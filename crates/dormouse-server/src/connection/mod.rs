@@ -250,10 +250,25 @@ impl Connection {
             },
         );
         session.set_watcher(wake.clone());
+        let mut conn =
+            Connection::assemble(stream, remote, shared, id, connected_at, session, wake);
+        conn.hibernate = hibernate;
+        conn
+    }
+
+    /// The parts every connection starts from; before login APPEND gets
+    /// the small literal limit (see `adjust_append_limit`).
+    fn assemble(
+        stream: TcpStream,
+        remote: SocketAddr,
+        shared: Arc<Shared>,
+        id: SessionId,
+        connected_at: Instant,
+        session: Session,
+        wake: Arc<Wake>,
+    ) -> Self {
         Connection {
             stream,
-            // Before login APPEND gets the small literal limit; see
-            // `adjust_append_limit`.
             decoder: CommandDecoder::new(
                 Limits {
                     max_append_literal: shared.limits.max_literal,
@@ -271,7 +286,7 @@ impl Connection {
             out: Vec::new(),
             bytes_in: 0,
             bytes_out: 0,
-            hibernate,
+            hibernate: Hibernate::Never,
             last_input: connected_at,
         }
     }
@@ -286,22 +301,9 @@ impl Connection {
         session: Session,
         wake: Arc<Wake>,
     ) -> Self {
-        let mut conn = Connection {
-            stream,
-            decoder: CommandDecoder::new(shared.limits, LiteralPolicy::Plus),
-            shared,
-            id,
-            remote,
-            connected_at,
-            session: Some(session),
-            wake,
-            idle: None,
-            out: Vec::new(),
-            bytes_in: 0,
-            bytes_out: 0,
-            hibernate: Hibernate::Allowed,
-            last_input: connected_at,
-        };
+        let mut conn =
+            Connection::assemble(stream, remote, shared, id, connected_at, session, wake);
+        conn.hibernate = Hibernate::Allowed;
         conn.adjust_append_limit();
         conn
     }

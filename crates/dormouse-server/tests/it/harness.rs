@@ -233,3 +233,33 @@ fn literal_len(line: &[u8]) -> Option<usize> {
         .parse()
         .ok()
 }
+
+/// Reads the greeting, logs in as alice and runs each setup command, each
+/// of which must succeed.
+pub async fn logged_in(mut c: Client, setup: &[&str]) -> Client {
+    c.line().await;
+    ok(&mut c, "l", "LOGIN alice wonderland").await;
+    for (i, command) in setup.iter().enumerate() {
+        ok(&mut c, &format!("s{i}"), command).await;
+    }
+    c
+}
+
+/// Runs `tag command`, which must end OK; returns the lines before the
+/// tagged reply.
+pub async fn ok(c: &mut Client, tag: &str, command: &str) -> Vec<String> {
+    let mut lines = c.command(tag, command).await;
+    let last = lines.pop().unwrap_or_default();
+    assert!(
+        last.starts_with(&format!("{tag} OK")),
+        "{command}: {last:?} after {lines:?}"
+    );
+    lines
+}
+
+/// APPENDs a small message with this subject to INBOX (LITERAL+).
+pub async fn append(c: &mut Client, subject: &str) {
+    let body = format!("Subject: {subject}\r\n\r\nbody of {subject}\r\n");
+    let command = format!("APPEND INBOX {{{}+}}\r\n{body}", body.len());
+    ok(c, "ap", &command).await;
+}

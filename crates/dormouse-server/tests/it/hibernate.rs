@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use crate::harness::{Client, TestServer};
+use crate::harness::{Client, TestServer, append, logged_in as login, ok};
 
 const PARK_AT_ONCE: &str = "[timeouts]\nhibernate_after = \"0s\"\n";
 
@@ -25,21 +25,6 @@ async fn parked(server: &TestServer, n: usize) {
     );
 }
 
-async fn login(mut c: Client, setup: &[&str]) -> Client {
-    c.line().await;
-    let done = c.command("l", "LOGIN alice wonderland").await;
-    assert!(
-        done.last().is_some_and(|l| l.starts_with("l OK")),
-        "{done:?}"
-    );
-    for (i, command) in setup.iter().enumerate() {
-        let done = c.command(&format!("s{i}"), command).await;
-        let last = done.last().cloned().unwrap_or_default();
-        assert!(last.starts_with(&format!("s{i} OK")), "{command}: {done:?}");
-    }
-    c
-}
-
 /// A session on the listener that never hibernates, to make changes.
 async fn actor(server: &TestServer) -> Client {
     login(
@@ -47,27 +32,6 @@ async fn actor(server: &TestServer) -> Client {
         &["ENABLE IMAP4rev2"],
     )
     .await
-}
-
-async fn append(c: &mut Client, subject: &str) {
-    let body = format!("Subject: {subject}\r\n\r\nbody of {subject}\r\n");
-    let command = format!("ap APPEND INBOX {{{}+}}\r\n{body}\r\n", body.len());
-    c.send(command.as_bytes()).await;
-    let lines = c.until_tagged("ap").await;
-    assert!(
-        lines.last().is_some_and(|l| l.starts_with("ap OK")),
-        "{lines:?}"
-    );
-}
-
-async fn ok(c: &mut Client, tag: &str, command: &str) -> Vec<String> {
-    let mut lines = c.command(tag, command).await;
-    let last = lines.pop().unwrap_or_default();
-    assert!(
-        last.starts_with(&format!("{tag} OK")),
-        "{command}: {last:?}"
-    );
-    lines
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

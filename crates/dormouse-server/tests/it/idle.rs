@@ -7,44 +7,7 @@ use std::time::Duration;
 
 use tokio::io::AsyncWriteExt;
 
-use crate::harness::{Client, TestServer};
-
-async fn logged_in(server: &TestServer, setup: &[&str]) -> Client {
-    let mut c = server.connect().await;
-    c.line().await;
-    let login = c.command("l", "LOGIN alice wonderland").await;
-    assert!(
-        login.last().is_some_and(|l| l.starts_with("l OK")),
-        "{login:?}"
-    );
-    for (i, command) in setup.iter().enumerate() {
-        let done = c.command(&format!("s{i}"), command).await;
-        let last = done.last().cloned().unwrap_or_default();
-        assert!(last.starts_with(&format!("s{i} OK")), "{command}: {done:?}");
-    }
-    c
-}
-
-async fn append(c: &mut Client, subject: &str) {
-    let body = format!("Subject: {subject}\r\n\r\nbody of {subject}\r\n");
-    let command = format!("ap APPEND INBOX {{{}+}}\r\n{body}\r\n", body.len());
-    c.send(command.as_bytes()).await;
-    let lines = c.until_tagged("ap").await;
-    assert!(
-        lines.last().is_some_and(|l| l.starts_with("ap OK")),
-        "{lines:?}"
-    );
-}
-
-async fn ok(c: &mut Client, tag: &str, command: &str) -> Vec<String> {
-    let mut lines = c.command(tag, command).await;
-    let last = lines.pop().unwrap_or_default();
-    assert!(
-        last.starts_with(&format!("{tag} OK")),
-        "{command}: {last:?}"
-    );
-    lines
-}
+use crate::harness::{Client, TestServer, append, logged_in, ok};
 
 async fn start_idle(c: &mut Client, tag: &str) {
     c.send(format!("{tag} IDLE\r\n").as_bytes()).await;
@@ -54,9 +17,13 @@ async fn start_idle(c: &mut Client, tag: &str) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_idling_client_sees_each_append_as_exists_with_the_right_count() {
     let server = TestServer::start().await;
-    let mut writer = logged_in(&server, &[]).await;
+    let mut writer = logged_in(server.connect().await, &[]).await;
     append(&mut writer, "before").await;
-    let mut idler = logged_in(&server, &["ENABLE IMAP4rev2", "SELECT INBOX"]).await;
+    let mut idler = logged_in(
+        server.connect().await,
+        &["ENABLE IMAP4rev2", "SELECT INBOX"],
+    )
+    .await;
     start_idle(&mut idler, "i1").await;
     for n in 2..=4 {
         append(&mut writer, &format!("m{n}")).await;
@@ -69,8 +36,8 @@ async fn an_idling_client_sees_each_append_as_exists_with_the_right_count() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn rev1_idlers_hear_recent_too_and_the_first_idle_flushes_pending_updates() {
     let server = TestServer::start().await;
-    let mut writer = logged_in(&server, &[]).await;
-    let mut idler = logged_in(&server, &["SELECT INBOX"]).await;
+    let mut writer = logged_in(server.connect().await, &[]).await;
+    let mut idler = logged_in(server.connect().await, &["SELECT INBOX"]).await;
     // Appended before IDLE: reported right after the continuation.
     append(&mut writer, "early").await;
     start_idle(&mut idler, "i1").await;
@@ -86,12 +53,16 @@ async fn rev1_idlers_hear_recent_too_and_the_first_idle_flushes_pending_updates(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn flag_changes_and_expunges_from_another_session_show_up_in_idle() {
     let server = TestServer::start().await;
-    let mut other = logged_in(&server, &["ENABLE IMAP4rev2"]).await;
+    let mut other = logged_in(server.connect().await, &["ENABLE IMAP4rev2"]).await;
     for i in 0..3 {
         append(&mut other, &format!("m{i}")).await;
     }
     ok(&mut other, "o1", "SELECT INBOX").await;
-    let mut idler = logged_in(&server, &["ENABLE IMAP4rev2", "SELECT INBOX"]).await;
+    let mut idler = logged_in(
+        server.connect().await,
+        &["ENABLE IMAP4rev2", "SELECT INBOX"],
+    )
+    .await;
     start_idle(&mut idler, "i1").await;
 
     ok(&mut other, "o2", "STORE 2 +FLAGS.SILENT (\\Flagged)").await;
@@ -113,11 +84,15 @@ async fn flag_changes_and_expunges_from_another_session_show_up_in_idle() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn condstore_and_qresync_idlers_get_modseq_and_vanished() {
     let server = TestServer::start().await;
-    let mut other = logged_in(&server, &["ENABLE IMAP4rev2"]).await;
+    let mut other = logged_in(server.connect().await, &["ENABLE IMAP4rev2"]).await;
     append(&mut other, "a").await;
     append(&mut other, "b").await;
     ok(&mut other, "o1", "SELECT INBOX").await;
-    let mut idler = logged_in(&server, &["ENABLE IMAP4rev2 QRESYNC", "SELECT INBOX"]).await;
+    let mut idler = logged_in(
+        server.connect().await,
+        &["ENABLE IMAP4rev2 QRESYNC", "SELECT INBOX"],
+    )
+    .await;
     start_idle(&mut idler, "i1").await;
     ok(&mut other, "o2", "UID STORE 2 +FLAGS.SILENT (\\Seen)").await;
     let fetch = idler.line().await;
@@ -136,7 +111,11 @@ async fn condstore_and_qresync_idlers_get_modseq_and_vanished() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_file_another_program_drops_into_new_shows_up() {
     let server = TestServer::start().await;
-    let mut idler = logged_in(&server, &["ENABLE IMAP4rev2", "SELECT INBOX"]).await;
+    let mut idler = logged_in(
+        server.connect().await,
+        &["ENABLE IMAP4rev2", "SELECT INBOX"],
+    )
+    .await;
     start_idle(&mut idler, "i1").await;
     let maildir = server.data_dir().join("mail").join("alice");
     // Written the way an MTA does: into tmp/, then renamed into new/.
@@ -169,7 +148,7 @@ async fn a_file_another_program_drops_into_new_shows_up() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn done_pipelined_with_the_next_command_is_answered_in_order() {
     let server = TestServer::start().await;
-    let mut c = logged_in(&server, &["SELECT INBOX"]).await;
+    let mut c = logged_in(server.connect().await, &["SELECT INBOX"]).await;
     start_idle(&mut c, "i1").await;
     c.send(b"DONE\r\nn1 NOOP\r\ni2 IDLE\r\nDONE\r\n").await;
     assert_eq!(c.line().await, "i1 OK IDLE terminated\r\n");
@@ -181,7 +160,7 @@ async fn done_pipelined_with_the_next_command_is_answered_in_order() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn anything_but_done_ends_idle_with_bad() {
     let server = TestServer::start().await;
-    let mut c = logged_in(&server, &[]).await;
+    let mut c = logged_in(server.connect().await, &[]).await;
     // IDLE works without a selected mailbox too (RFC 2177).
     start_idle(&mut c, "i1").await;
     c.send(b"n1 NOOP\r\n").await;
@@ -194,7 +173,7 @@ async fn keepalives_come_while_idling_and_the_idle_timeout_says_bye() {
     let server =
         TestServer::start_with("[timeouts]\nidle_keepalive = \"1s\"\nidle_timeout = \"3s\"\n")
             .await;
-    let mut c = logged_in(&server, &["SELECT INBOX"]).await;
+    let mut c = logged_in(server.connect().await, &["SELECT INBOX"]).await;
     start_idle(&mut c, "i1").await;
     assert_eq!(c.line().await, "* OK Still here\r\n");
     assert_eq!(c.line().await, "* OK Still here\r\n");
@@ -221,7 +200,7 @@ async fn keepalives_come_while_idling_and_the_idle_timeout_says_bye() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_client_that_never_reads_is_cut_off_without_slowing_the_others() {
     let server = TestServer::start_with("[timeouts]\nwrite_stall = \"2s\"\n").await;
-    let mut writer = logged_in(&server, &["ENABLE IMAP4rev2"]).await;
+    let mut writer = logged_in(server.connect().await, &["ENABLE IMAP4rev2"]).await;
     // Many messages, so that each flag flip is a lot of FETCH output.
     let mut literal = Vec::new();
     for i in 0..300 {
@@ -257,7 +236,11 @@ async fn a_client_that_never_reads_is_cut_off_without_slowing_the_others() {
         .await
         .expect("send");
 
-    let mut watcher = logged_in(&server, &["ENABLE IMAP4rev2", "SELECT INBOX"]).await;
+    let mut watcher = logged_in(
+        server.connect().await,
+        &["ENABLE IMAP4rev2", "SELECT INBOX"],
+    )
+    .await;
     start_idle(&mut watcher, "wi").await;
 
     let started = std::time::Instant::now();

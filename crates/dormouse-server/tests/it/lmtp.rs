@@ -8,7 +8,7 @@ use std::path::Path;
 use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 use tokio::net::{TcpStream, UnixStream};
 
-use crate::harness::{Client, TIMEOUT, TestServer};
+use crate::harness::{Client, TIMEOUT, TestServer, ok};
 
 /// A raw LMTP client: writes bytes, reads whole replies.
 struct Lmtp {
@@ -105,16 +105,6 @@ async fn imap(server: &TestServer, user: &str, password: &str) -> Client {
     c.line().await;
     ok(&mut c, "l", &format!("LOGIN \"{user}\" \"{password}\"")).await;
     c
-}
-
-async fn ok(c: &mut Client, tag: &str, command: &str) -> Vec<String> {
-    let mut lines = c.command(tag, command).await;
-    let last = lines.pop().unwrap_or_default();
-    assert!(
-        last.starts_with(&format!("{tag} OK")),
-        "{command}: {last:?}"
-    );
-    lines
 }
 
 /// `STATUS name (MESSAGES)`'s count.

@@ -3,19 +3,7 @@
 //! next command, expunges only where sequence numbers may move (not during
 //! FETCH, STORE or SEARCH by sequence number; at NOOP and UID commands).
 
-use crate::harness::{Client, TestServer};
-
-async fn logged_in(server: &TestServer, setup: &[&str]) -> Client {
-    let mut c = server.connect().await;
-    c.line().await;
-    c.command("l", "LOGIN alice wonderland").await;
-    for (i, command) in setup.iter().enumerate() {
-        let done = c.command(&format!("s{i}"), command).await;
-        let last = done.last().cloned().unwrap_or_default();
-        assert!(last.starts_with(&format!("s{i} OK")), "{command}: {done:?}");
-    }
-    c
-}
+use crate::harness::{Client, TestServer, logged_in, ok};
 
 /// Appends `n` small messages to INBOX with LITERAL+.
 async fn append(c: &mut Client, n: usize) {
@@ -31,17 +19,6 @@ async fn append(c: &mut Client, n: usize) {
     }
 }
 
-/// The untagged lines of a command that must succeed.
-async fn ok(c: &mut Client, tag: &str, command: &str) -> Vec<String> {
-    let mut lines = c.command(tag, command).await;
-    let last = lines.pop().unwrap_or_default();
-    assert!(
-        last.starts_with(&format!("{tag} OK")),
-        "{command}: {last:?}"
-    );
-    lines
-}
-
 fn crlf(lines: &[&str]) -> Vec<String> {
     lines.iter().map(|l| format!("{l}\r\n")).collect()
 }
@@ -49,8 +26,12 @@ fn crlf(lines: &[&str]) -> Vec<String> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn flag_changes_and_new_messages_reach_the_other_session() {
     let server = TestServer::start().await;
-    let mut a = logged_in(&server, &["ENABLE IMAP4rev2", "SELECT INBOX"]).await;
-    let mut b = logged_in(&server, &["ENABLE IMAP4rev2"]).await;
+    let mut a = logged_in(
+        server.connect().await,
+        &["ENABLE IMAP4rev2", "SELECT INBOX"],
+    )
+    .await;
+    let mut b = logged_in(server.connect().await, &["ENABLE IMAP4rev2"]).await;
     append(&mut b, 2).await;
     assert_eq!(ok(&mut a, "a1", "NOOP").await, crlf(&["* 2 EXISTS"]));
     ok(&mut b, "b1", "SELECT INBOX").await;
@@ -77,9 +58,13 @@ async fn flag_changes_and_new_messages_reach_the_other_session() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn expunges_wait_until_sequence_numbers_may_change() {
     let server = TestServer::start().await;
-    let mut b = logged_in(&server, &["ENABLE IMAP4rev2"]).await;
+    let mut b = logged_in(server.connect().await, &["ENABLE IMAP4rev2"]).await;
     append(&mut b, 4).await;
-    let mut a = logged_in(&server, &["ENABLE IMAP4rev2", "SELECT INBOX"]).await;
+    let mut a = logged_in(
+        server.connect().await,
+        &["ENABLE IMAP4rev2", "SELECT INBOX"],
+    )
+    .await;
     ok(&mut b, "b1", "SELECT INBOX").await;
     ok(&mut b, "b2", "STORE 2 +FLAGS.SILENT (\\Deleted)").await;
     ok(&mut b, "b3", "EXPUNGE").await;
@@ -117,10 +102,18 @@ async fn expunges_wait_until_sequence_numbers_may_change() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn condstore_and_qresync_sessions_hear_modseqs_and_vanished_uids() {
     let server = TestServer::start().await;
-    let mut b = logged_in(&server, &["ENABLE IMAP4rev2"]).await;
+    let mut b = logged_in(server.connect().await, &["ENABLE IMAP4rev2"]).await;
     append(&mut b, 3).await;
-    let mut q = logged_in(&server, &["ENABLE IMAP4rev2 QRESYNC", "SELECT INBOX"]).await;
-    let mut c = logged_in(&server, &["ENABLE IMAP4rev2", "SELECT INBOX (CONDSTORE)"]).await;
+    let mut q = logged_in(
+        server.connect().await,
+        &["ENABLE IMAP4rev2 QRESYNC", "SELECT INBOX"],
+    )
+    .await;
+    let mut c = logged_in(
+        server.connect().await,
+        &["ENABLE IMAP4rev2", "SELECT INBOX (CONDSTORE)"],
+    )
+    .await;
     ok(&mut b, "b1", "SELECT INBOX").await;
     ok(&mut b, "b2", "STORE 1 +FLAGS.SILENT (\\Seen)").await;
     assert_eq!(
