@@ -18,6 +18,9 @@ mod session_id;
 mod stats;
 mod wake;
 
+#[doc(hidden)]
+pub use hibernate::capacity;
+
 pub use bind::{BACKLOG, bind_tcp};
 pub use bootstrap::{DataDir, prepare_data_dir};
 pub use error::ServerError;

@@ -57,6 +57,56 @@ pub(crate) struct Shared {
     pub users: Arc<UserDb>,
 }
 
+impl Shared {
+    /// Opens the user database and makes the one store of the process.
+    /// Needs a tokio runtime with I/O enabled (for the hibernation's epoll).
+    pub(crate) fn new(config: Arc<Config>, stats: Arc<Stats>) -> Result<Shared, ServerError> {
+        let users = Arc::new(UserDb::open(
+            config.users_file.clone(),
+            AuthOptions {
+                cache_ttl: config.auth.cache_ttl,
+                failure_delay: config.auth.failure_delay,
+                max_failure_delay: config.auth.max_failure_delay,
+            },
+        )?);
+        // One store for the whole process: IMAP sessions, deliveries and the
+        // file-system watcher must share its mailboxes and its change bus.
+        let store = Store::new(StoreSettings {
+            separator: config.hierarchy_separator,
+            ..StoreSettings::default()
+        });
+        Ok(Shared {
+            session: Arc::new(session_config(&config)),
+            services: Services {
+                auth: Arc::new(PasswdAuthenticator(users.clone())),
+                mail: Arc::new(MaildirAccess {
+                    store: store.clone(),
+                    location: config.mail_location.clone(),
+                }),
+            },
+            limits: Limits {
+                max_line: config.limits.max_line_length,
+                max_literal: config.limits.max_literal,
+                max_append_literal: config.limits.max_append_size,
+                max_depth: config.limits.max_nesting,
+            },
+            shutdown: CancellationToken::new(),
+            connections: AtomicUsize::new(0),
+            users,
+            store,
+            hibernation: match Hibernation::new(stats.clone()) {
+                Ok(h) => Some(h),
+                Err(e) => {
+                    warn!(error = %e, "epoll unavailable; sessions will not hibernate");
+                    None
+                }
+            },
+            stats,
+            config,
+        })
+    }
+}
+
 /// Runs until `shutdown` completes, then says BYE to every client and
 /// returns once they are gone or `shutdown_grace` has passed.
 pub async fn run(
@@ -74,51 +124,9 @@ pub async fn run_with_stats(
     shutdown: impl Future<Output = ()>,
     stats: Arc<Stats>,
 ) -> Result<(), ServerError> {
-    let users = Arc::new(UserDb::open(
-        config.users_file.clone(),
-        AuthOptions {
-            cache_ttl: config.auth.cache_ttl,
-            failure_delay: config.auth.failure_delay,
-            max_failure_delay: config.auth.max_failure_delay,
-        },
-    )?);
-    // One store for the whole process: IMAP sessions, deliveries and the
-    // file-system watcher must share its mailboxes and its change bus.
-    let store = Store::new(StoreSettings {
-        separator: config.hierarchy_separator,
-        ..StoreSettings::default()
-    });
-    let shared = Arc::new(Shared {
-        session: Arc::new(session_config(&config)),
-        services: Services {
-            auth: Arc::new(PasswdAuthenticator(users.clone())),
-            mail: Arc::new(MaildirAccess {
-                store: store.clone(),
-                location: config.mail_location.clone(),
-            }),
-        },
-        limits: Limits {
-            max_line: config.limits.max_line_length,
-            max_literal: config.limits.max_literal,
-            max_append_literal: config.limits.max_append_size,
-            max_depth: config.limits.max_nesting,
-        },
-        shutdown: CancellationToken::new(),
-        connections: AtomicUsize::new(0),
-        users,
-        store: store.clone(),
-        hibernation: match Hibernation::new(stats.clone()) {
-            Ok(h) => Some(h),
-            Err(e) => {
-                warn!(error = %e, "epoll unavailable; sessions will not hibernate");
-                None
-            }
-        },
-        stats,
-        config,
-    });
+    let shared = Arc::new(Shared::new(config, stats)?);
     let tracker = TaskTracker::new();
-    crate::fswatch::start(store, shared.shutdown.clone(), &tracker);
+    crate::fswatch::start(shared.store.clone(), shared.shutdown.clone(), &tracker);
     if let Some(hibernation) = &shared.hibernation {
         tracker.spawn(crate::hibernate::reactor(
             hibernation.clone(),

@@ -16,7 +16,9 @@ use crate::config::{ConnectionInfo, SessionConfig};
 use crate::session::{Services, Session};
 use crate::state::{Authenticated, Selected, State};
 
-/// A parked session: what waking needs, nothing more.
+/// A parked session: what waking needs, nothing more. A clone shares the
+/// user's store handle, as a cloned `UserStore` does.
+#[derive(Clone)]
 pub struct ParkedSession {
     conn: ConnectionInfo,
     authenticated: Authenticated,
@@ -24,6 +26,7 @@ pub struct ParkedSession {
     selected: Option<Box<ParkedSelected>>,
 }
 
+#[derive(Clone)]
 struct ParkedSelected {
     name: MailboxName,
     view: ParkedView,

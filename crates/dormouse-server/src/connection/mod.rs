@@ -53,6 +53,16 @@ const READ_CHUNK: usize = 8 * 1024;
 /// unwinding included.
 pub(crate) struct Counted(Arc<Shared>);
 
+impl Counted {
+    /// Counts one more IMAP connection; returns the guard and the count
+    /// with it.
+    pub(crate) fn new(shared: &Arc<Shared>) -> (Counted, usize) {
+        let count = shared.connections.fetch_add(1, Ordering::Relaxed) + 1;
+        shared.stats.sessions.fetch_add(1, Ordering::Relaxed);
+        (Counted(shared.clone()), count)
+    }
+}
+
 impl Drop for Counted {
     fn drop(&mut self) {
         self.0.connections.fetch_sub(1, Ordering::Relaxed);
@@ -66,9 +76,7 @@ pub(crate) async fn serve(
     shared: Arc<Shared>,
     hibernate: Hibernate,
 ) {
-    let count = shared.connections.fetch_add(1, Ordering::Relaxed) + 1;
-    shared.stats.sessions.fetch_add(1, Ordering::Relaxed);
-    let counted = Counted(shared.clone());
+    let (counted, count) = Counted::new(&shared);
     let id = SessionId::next();
     let max = shared.config.limits.max_connections;
     let started = Instant::now();

@@ -18,7 +18,13 @@
 //! have sent. Keepalives and the IDLE and autologout timeouts of parked
 //! sessions are served from the wheel, one tick a second, writing straight
 //! to the socket.
+//!
+//! The table is generic over the parked socket ([`ParkedSocket`]) only so
+//! that the capacity benchmark (`capacity.rs`) can park a million stand-ins
+//! in the same structures; everything that reads or writes a socket is
+//! written for `std::net::TcpStream` alone.
 
+pub mod capacity;
 mod poller;
 mod quick;
 mod wheel;
@@ -44,9 +50,30 @@ use crate::stats::Stats;
 use poller::Poller;
 use wheel::Wheel;
 
+/// What the table needs of a parked socket besides holding it: epoll
+/// watches it while it is parked and forgets it when it leaves.
+pub(crate) trait ParkedSocket: Send + 'static {
+    /// Asks `poller` to report `key` once the socket has input.
+    fn watch(&self, poller: &Poller, key: u64) -> io::Result<()>;
+    /// Makes `poller` forget the socket (it is leaving the table).
+    fn forget(&self, poller: &Poller);
+}
+
+impl ParkedSocket for StdTcpStream {
+    fn watch(&self, poller: &Poller, key: u64) -> io::Result<()> {
+        poller.add(self, key)
+    }
+
+    fn forget(&self, poller: &Poller) {
+        // The socket is closed or handed back to tokio next; either way
+        // epoll must not report it again, and a failure leaves nothing to do.
+        let _ = poller.remove(self);
+    }
+}
+
 /// What a parked connection carries besides its session.
-pub(crate) struct Parked {
-    pub(crate) stream: StdTcpStream,
+pub(crate) struct Parked<S = StdTcpStream> {
+    pub(crate) stream: S,
     pub(crate) session: ParkedSession,
     pub(crate) counted: Counted,
     pub(crate) id: SessionId,
@@ -60,8 +87,8 @@ pub(crate) struct Parked {
 }
 
 /// A parked session as the table holds it.
-struct Entry {
-    parked: Parked,
+struct Entry<S> {
+    parked: Parked<S>,
     /// Present if the session parked in IDLE: the mailbox's changes wake
     /// it while it idles, and are noted (`changed`) once the reactor has
     /// ended its IDLE.
@@ -74,10 +101,10 @@ struct Entry {
     timer_at: wheel::Secs,
 }
 
-struct Slot {
+struct Slot<S> {
     generation: u32,
     /// `None` while the slot is reserved for a session being parked.
-    entry: Option<Box<Entry>>,
+    entry: Option<Box<Entry<S>>>,
     /// The bus reported a change while the slot was only reserved: the
     /// session must not park on a view that is now behind.
     dirty: bool,
@@ -94,9 +121,9 @@ pub(crate) enum Reason {
 }
 
 /// Every parked session of the process, and what wakes them.
-pub(crate) struct Hibernation {
+pub(crate) struct Hibernation<S = StdTcpStream> {
     poller: Poller,
-    table: Mutex<Table>,
+    table: Mutex<Table<S>>,
     wheel: Mutex<Wheel>,
     /// Slots whose mailbox changed, pushed by the bus, drained by the
     /// reactor.
@@ -108,18 +135,18 @@ pub(crate) struct Hibernation {
     parked_since_trim: AtomicUsize,
 }
 
-struct Table {
-    slots: Slab<Slot>,
+struct Table<S> {
+    slots: Slab<Slot<S>>,
     next_generation: u32,
 }
 
 /// The bus subscriber of one parked IDLE session.
-struct ParkedWake {
-    hibernation: Weak<Hibernation>,
+struct ParkedWake<S> {
+    hibernation: Weak<Hibernation<S>>,
     key: u64,
 }
 
-impl Subscriber for ParkedWake {
+impl<S: ParkedSocket> Subscriber for ParkedWake<S> {
     fn notify(&self, _note: &Note) {
         if let Some(h) = self.hibernation.upgrade() {
             h.woken
@@ -139,9 +166,17 @@ fn unkey(key: u64) -> (usize, u32) {
     ((key & 0xffff_ffff) as usize, (key >> 32) as u32)
 }
 
-impl Hibernation {
+/// What a change to its mailbox asks for a parked session.
+enum Change {
+    /// Noted for the session's next command.
+    Noted,
+    /// The session is idling (or already gone): it must wake to report it.
+    Wake,
+}
+
+impl<S: ParkedSocket> Hibernation<S> {
     /// Needs a tokio runtime with I/O enabled.
-    pub(crate) fn new(stats: Arc<Stats>) -> io::Result<Arc<Hibernation>> {
+    pub(crate) fn new(stats: Arc<Stats>) -> io::Result<Arc<Hibernation<S>>> {
         Ok(Arc::new(Hibernation {
             poller: Poller::new()?,
             table: Mutex::new(Table {
@@ -156,7 +191,7 @@ impl Hibernation {
         }))
     }
 
-    fn table(&self) -> std::sync::MutexGuard<'_, Table> {
+    fn table(&self) -> std::sync::MutexGuard<'_, Table<S>> {
         self.table.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -201,7 +236,7 @@ impl Hibernation {
     pub(crate) fn park(
         &self,
         key: u64,
-        parked: Parked,
+        parked: Parked<S>,
         subscription: Option<Subscription>,
         config: &dormouse_config::TimeoutSettings,
     ) {
@@ -220,7 +255,7 @@ impl Hibernation {
             };
             // Registered under the table lock: a report that comes at once
             // waits for the lock and then finds the entry.
-            let watched = match self.poller.add(&parked.stream, key) {
+            let watched = match parked.stream.watch(&self.poller, key) {
                 Ok(()) => true,
                 Err(e) => {
                     warn!(error = %e, "cannot watch a parked socket; waking it");
@@ -252,7 +287,7 @@ impl Hibernation {
 
     /// Takes the session parked under `key` out of the table, if it is
     /// still there (a late report for a session already woken is ignored).
-    fn take(&self, key: u64) -> Option<Parked> {
+    fn take(&self, key: u64) -> Option<Parked<S>> {
         let (slot, generation) = unkey(key);
         let entry = {
             let mut table = self.table();
@@ -271,10 +306,56 @@ impl Hibernation {
         let Entry { parked, .. } = *entry;
         // The subscription is dropped with the entry; the socket goes back
         // to tokio, so epoll must forget it.
-        let _ = self.poller.remove(&parked.stream);
+        parked.stream.forget(&self.poller);
         Some(parked)
     }
 
+    /// The keys the bus reported since the last call.
+    fn take_woken(&self) -> Vec<u64> {
+        std::mem::take(&mut *self.woken.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// The mailbox of the session parked under `key` changed: one the
+    /// reactor took out of IDLE notes it for its next command; an idling
+    /// one must wake to report it.
+    fn note_change(&self, key: u64) -> Change {
+        let (slot, generation) = unkey(key);
+        let mut table = self.table();
+        match table
+            .slots
+            .get_mut(slot)
+            .filter(|s| s.generation == generation)
+            .and_then(|s| s.entry.as_mut())
+        {
+            Some(entry) if !entry.parked.session.is_idling() => {
+                entry.changed = true;
+                Change::Noted
+            }
+            _ => Change::Wake,
+        }
+    }
+
+    /// Puts the entry's next deadline on the wheel if it moved.
+    fn reschedule(
+        &self,
+        entry: &mut Entry<S>,
+        slot: usize,
+        generation: u32,
+        timeouts: &dormouse_config::TimeoutSettings,
+    ) {
+        let deadline = next_deadline(&entry.parked, timeouts);
+        let mut wheel = self.wheel.lock().unwrap_or_else(PoisonError::into_inner);
+        let at = wheel.secs(deadline);
+        if at != entry.timer_at {
+            wheel.insert(at, slot as u32, generation);
+            entry.timer_at = at;
+        }
+    }
+}
+
+/// What only a real socket can do: be read, be written, and go back to a
+/// connection task.
+impl Hibernation<StdTcpStream> {
     /// Wakes the session parked under `key` on a new task.
     fn wake(&self, key: u64, reason: Reason, shared: &Arc<Shared>) {
         if let Some(parked) = self.take(key) {
@@ -331,37 +412,8 @@ impl Hibernation {
     /// to report it; one the reactor took out of IDLE notes it for its
     /// next command.
     fn on_change(&self, key: u64, shared: &Arc<Shared>) {
-        let (slot, generation) = unkey(key);
-        {
-            let mut table = self.table();
-            if let Some(entry) = table
-                .slots
-                .get_mut(slot)
-                .filter(|s| s.generation == generation)
-                .and_then(|s| s.entry.as_mut())
-                && !entry.parked.session.is_idling()
-            {
-                entry.changed = true;
-                return;
-            }
-        }
-        self.wake(key, Reason::Changed, shared);
-    }
-
-    /// Puts the entry's next deadline on the wheel if it moved.
-    fn reschedule(
-        &self,
-        entry: &mut Entry,
-        slot: usize,
-        generation: u32,
-        timeouts: &dormouse_config::TimeoutSettings,
-    ) {
-        let deadline = next_deadline(&entry.parked, timeouts);
-        let mut wheel = self.wheel.lock().unwrap_or_else(PoisonError::into_inner);
-        let at = wheel.secs(deadline);
-        if at != entry.timer_at {
-            wheel.insert(at, slot as u32, generation);
-            entry.timer_at = at;
+        if let Change::Wake = self.note_change(key) {
+            self.wake(key, Reason::Changed, shared);
         }
     }
 
@@ -448,7 +500,7 @@ impl Hibernation {
 
     /// Says BYE to every parked session and closes them (server shutdown).
     fn shut_down(&self) {
-        let entries: Vec<Box<Entry>> = {
+        let entries: Vec<Box<Entry<StdTcpStream>>> = {
             let mut table = self.table();
             let slots = std::mem::take(&mut table.slots);
             slots.into_iter().filter_map(|(_, s)| s.entry).collect()
@@ -458,7 +510,7 @@ impl Hibernation {
             self.stats.hibernated.fetch_sub(1, Ordering::Relaxed);
             let bye = b"* BYE Server shutting down\r\n";
             let _ = parked.stream.write(bye);
-            let _ = self.poller.remove(&parked.stream);
+            parked.stream.forget(&self.poller);
             connection::log_disconnect(
                 parked.id,
                 parked.connected_at,
@@ -523,7 +575,7 @@ fn timer_action(
     }
 }
 
-fn next_deadline(parked: &Parked, timeouts: &dormouse_config::TimeoutSettings) -> Instant {
+fn next_deadline<S>(parked: &Parked<S>, timeouts: &dormouse_config::TimeoutSettings) -> Instant {
     match &parked.idle {
         Some(clock) => clock.keepalive_at.min(clock.since + timeouts.idle_timeout),
         None => parked.last_input + timeouts.autologout,
@@ -556,10 +608,7 @@ pub(crate) async fn reactor(hibernation: Arc<Hibernation>, shared: Arc<Shared>) 
                 }
             }
             _ = hibernation.bell.notified() => {
-                let keys = std::mem::take(
-                    &mut *hibernation.woken.lock().unwrap_or_else(PoisonError::into_inner),
-                );
-                for key in keys {
+                for key in hibernation.take_woken() {
                     hibernation.on_change(key, &shared);
                 }
             }

@@ -8,6 +8,7 @@
 //! bytes already read, and the ordinary code answers.
 
 use std::io::{self, Read, Write};
+use std::net::TcpStream;
 
 use dormouse_proto::Tag;
 use dormouse_proto::encode::{EncodeOptions, Utf8Mode, encode_response};
@@ -37,7 +38,11 @@ pub(super) enum Input {
 
 /// Reads the parked session's input and answers it when the record is
 /// enough.
-pub(super) fn input(entry: &mut Entry, now: Instant, keepalive: std::time::Duration) -> Input {
+pub(super) fn input(
+    entry: &mut Entry<TcpStream>,
+    now: Instant,
+    keepalive: std::time::Duration,
+) -> Input {
     let mut buf = [0u8; PEEK];
     let n = match (&entry.parked.stream).read(&mut buf) {
         Ok(0) => return Input::Closed("client closed"),
@@ -68,8 +73,8 @@ pub(super) fn input(entry: &mut Entry, now: Instant, keepalive: std::time::Durat
 
 /// The reply to `input` if the record is enough to give it, having
 /// updated the record as the session would have changed.
-fn answer(
-    entry: &mut Entry,
+pub(super) fn answer<S>(
+    entry: &mut Entry<S>,
     input: &[u8],
     now: Instant,
     keepalive: std::time::Duration,

@@ -56,6 +56,15 @@ impl Wheel {
         out
     }
 
+    /// Heap bytes of the buckets' vectors (the map's few nodes aside),
+    /// for the capacity benchmark.
+    pub(crate) fn heap_bytes(&self) -> usize {
+        self.buckets
+            .values()
+            .map(|b| b.capacity() * std::mem::size_of::<(u32, u32)>())
+            .sum()
+    }
+
     /// Entries held (stale ones included until they come due).
     #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
