@@ -164,6 +164,33 @@ impl ParkedSession {
         )))
     }
 
+    /// For a parked session in IDLE whose mailbox changed: the updates a
+    /// never-parked session would send now, computed on its view rebuilt
+    /// for the moment, after which it is parked again, caught up. The
+    /// session stays parked throughout: no task, no buffers. Blocking (the
+    /// mailbox may have to be loaded). Nothing for a session without a
+    /// mailbox or not in IDLE.
+    pub fn idle_updates(&mut self) -> Result<Vec<Response>, StorageError> {
+        let Some(parked) = self.selected.as_mut() else {
+            return Ok(Vec::new());
+        };
+        if self.idling.is_none() {
+            return Ok(Vec::new());
+        }
+        let view = View::restore(
+            self.authenticated.mail.clone(),
+            &parked.name,
+            parked.view.clone(),
+        )?;
+        let mut selected = Selected::new(self.authenticated.clone(), parked.name.clone(), view);
+        selected.saved = std::mem::take(&mut parked.saved);
+        let updates = crate::updates::collect(&mut selected, dormouse_storage::SeqPolicy::Update);
+        let Selected { view, saved, .. } = selected;
+        parked.saved = saved;
+        parked.view = view.into_parked().0;
+        updates
+    }
+
     /// Whether responses to this session are encoded with UTF8=ACCEPT.
     pub fn utf8_accept(&self) -> bool {
         self.authenticated

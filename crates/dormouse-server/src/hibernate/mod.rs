@@ -25,6 +25,7 @@
 //! written for `std::net::TcpStream` alone.
 
 pub mod capacity;
+mod in_place;
 mod poller;
 mod quick;
 mod wheel;
@@ -105,9 +106,14 @@ struct Slot<S> {
     generation: u32,
     /// `None` while the slot is reserved for a session being parked.
     entry: Option<Box<Entry<S>>>,
-    /// The bus reported a change while the slot was only reserved: the
-    /// session must not park on a view that is now behind.
+    /// The bus reported a change while the slot was only reserved (the
+    /// session must not park on a view that is now behind), or while its
+    /// entry was out for an in-place sync (it must sync again).
     dirty: bool,
+    /// The entry is out for an in-place sync (`in_place.rs`).
+    busy: bool,
+    /// Input arrived while the entry was out: handle it once it is back.
+    input_pending: bool,
 }
 
 /// Why a parked session is being woken.
@@ -205,6 +211,8 @@ impl<S: ParkedSocket> Hibernation<S> {
             generation,
             entry: None,
             dirty: false,
+            busy: false,
+            input_pending: false,
         });
         key(slot, generation)
     }
@@ -372,12 +380,18 @@ impl Hibernation<StdTcpStream> {
         let timeouts = &shared.config.timeouts;
         let outcome = {
             let mut table = self.table();
-            let Some(entry) = table
+            let Some(s) = table
                 .slots
                 .get_mut(slot)
                 .filter(|s| s.generation == generation)
-                .and_then(|s| s.entry.as_mut())
             else {
+                return;
+            };
+            if s.busy {
+                s.input_pending = true;
+                return;
+            }
+            let Some(entry) = s.entry.as_mut() else {
                 return;
             };
             let outcome = quick::input(entry, now, timeouts.idle_keepalive);
@@ -408,15 +422,6 @@ impl Hibernation<StdTcpStream> {
         }
     }
 
-    /// The mailbox of a parked session changed: an idling session wakes
-    /// to report it; one the reactor took out of IDLE notes it for its
-    /// next command.
-    fn on_change(&self, key: u64, shared: &Arc<Shared>) {
-        if let Change::Wake = self.note_change(key) {
-            self.wake(key, Reason::Changed, shared);
-        }
-    }
-
     /// Serves the timers that are due: keepalives written straight to the
     /// socket, IDLE timeouts and autologouts.
     fn tick(&self, shared: &Arc<Shared>) {
@@ -431,13 +436,20 @@ impl Hibernation<StdTcpStream> {
             let key = key(slot as usize, generation);
             let action = {
                 let mut table = self.table();
-                let Some(entry) = table
+                let Some(s) = table
                     .slots
                     .get_mut(slot as usize)
                     .filter(|s| s.generation == generation)
-                    .and_then(|s| s.entry.as_mut())
-                    .filter(|e| e.timer_at == fired)
                 else {
+                    continue;
+                };
+                if s.busy {
+                    // Out for an in-place sync: look again in a second.
+                    let mut wheel = self.wheel.lock().unwrap_or_else(PoisonError::into_inner);
+                    wheel.insert(fired.saturating_add(1), slot, generation);
+                    continue;
+                }
+                let Some(entry) = s.entry.as_mut().filter(|e| e.timer_at == fired) else {
                     continue;
                 };
                 let action = timer_action(&mut entry.parked, now, timeouts);
@@ -608,9 +620,8 @@ pub(crate) async fn reactor(hibernation: Arc<Hibernation>, shared: Arc<Shared>) 
                 }
             }
             _ = hibernation.bell.notified() => {
-                for key in hibernation.take_woken() {
-                    hibernation.on_change(key, &shared);
-                }
+                let keys = hibernation.take_woken();
+                hibernation.sync_idlers(keys, &shared);
             }
             _ = tick.tick() => {
                 hibernation.tick(&shared);

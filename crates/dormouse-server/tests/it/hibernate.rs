@@ -267,3 +267,37 @@ async fn done_and_idle_are_answered_without_waking_until_something_changes() {
     c.send(b"DONE\r\n").await;
     assert_eq!(c.line().await, "k OK IDLE terminated\r\n");
 }
+
+/// A change to the mailbox of a parked IDLE session is reported from the
+/// hibernation table: the session's view is rebuilt for the moment, its
+/// updates written, and it stays parked (woken, it would stay awake for
+/// `hibernate_after`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn changes_reach_a_parked_idler_without_waking_it() {
+    let server = TestServer::start_with("[timeouts]\nhibernate_after = \"1s\"\n").await;
+    let mut other = actor(&server).await;
+    append(&mut other, "first").await;
+    ok(&mut other, "o0", "SELECT INBOX").await;
+    let mut c = login(
+        server.connect().await,
+        &["ENABLE IMAP4rev2 CONDSTORE", "SELECT INBOX"],
+    )
+    .await;
+    c.send(b"i IDLE\r\n").await;
+    assert_eq!(c.line().await, "+ idling\r\n");
+    parked(&server, 1).await;
+    append(&mut other, "second").await;
+    assert_eq!(c.line().await, "* 2 EXISTS\r\n");
+    assert_eq!(server.stats.hibernated(), 1);
+    ok(&mut other, "o1", "STORE 1 +FLAGS.SILENT (\\Answered)").await;
+    let fetch = c.line().await;
+    assert!(
+        fetch.starts_with("* 1 FETCH (FLAGS (\\Answered) MODSEQ ("),
+        "{fetch:?}"
+    );
+    assert_eq!(server.stats.hibernated(), 1);
+    c.send(b"DONE\r\n").await;
+    assert_eq!(c.line().await, "i OK IDLE terminated\r\n");
+    assert_eq!(server.stats.hibernated(), 1);
+    assert_eq!(ok(&mut c, "n", "NOOP").await, Vec::<String>::new());
+}
