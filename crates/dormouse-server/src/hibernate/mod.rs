@@ -615,6 +615,13 @@ pub(crate) async fn reactor(hibernation: Arc<Hibernation>, shared: Arc<Shared>) 
                     warn!(error = %e, "epoll failed; parked sessions wake only on changes and timers");
                     tokio::time::sleep(Duration::from_secs(1)).await;
                 }
+                // Notes first: a change committed before this input arrived
+                // must reach the client before any reply to it, as a
+                // never-parked session's sync would put it there.
+                let noted = hibernation.take_woken();
+                if !noted.is_empty() {
+                    hibernation.sync_idlers(noted, &shared);
+                }
                 for key in ready.drain(..) {
                     hibernation.on_input(key, &shared);
                 }
