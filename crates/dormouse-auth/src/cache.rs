@@ -73,8 +73,11 @@ impl VerifiedCache {
             }
             self.pop_front();
         }
-        self.inserted.insert(key, now);
-        self.order.push_back((key, now));
+        // Entries live for the TTL, far longer than the login.
+        dormouse_alloc::long_lived(|| {
+            self.inserted.insert(key, now);
+            self.order.push_back((key, now));
+        });
     }
 
     pub(crate) fn len(&self) -> usize {

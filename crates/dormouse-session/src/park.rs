@@ -134,6 +134,13 @@ impl ParkedSession {
         Ok(session)
     }
 
+    /// Re-allocates every part of the record (a deep copy replacing the
+    /// original), so that, called where allocations are marked long-lived,
+    /// nothing of it stays among short-lived data.
+    pub fn compact(&mut self) {
+        *self = self.clone();
+    }
+
     pub fn is_idling(&self) -> bool {
         self.idling.is_some()
     }

@@ -2,6 +2,7 @@
 //! its module. Holds no logic of its own beyond turning errors into a
 //! message on stderr and exit status 1.
 
+mod alloc;
 mod cli;
 mod config_cmd;
 mod logging;
@@ -15,7 +16,11 @@ use clap::Parser;
 
 use cli::{Cli, Command};
 
+#[global_allocator]
+static GLOBAL: alloc::Tiered = alloc::Tiered;
+
 fn main() -> ExitCode {
+    alloc::init();
     let result = match Cli::parse().command {
         Command::Serve(flags) => serve::run(flags.into_args()),
         Command::User(cmd) => user_cmd::run(cmd),

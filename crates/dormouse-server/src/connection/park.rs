@@ -21,11 +21,14 @@ use crate::hibernate::{Parked, Reason};
 use crate::listener::Shared;
 use crate::wake::Wake;
 
-/// Parks `conn`, or hands it back when it may not park now.
-pub(super) fn park(
-    mut conn: Connection,
-    counted: Counted,
-) -> Result<(), (Box<Connection>, Counted)> {
+/// Parks `conn`, or hands it back when it may not park now. What the
+/// parked session keeps is allocated, or copied, as long-lived (see
+/// dormouse-alloc), away from the pages its active phase used.
+pub(super) fn park(conn: Connection, counted: Counted) -> Result<(), (Box<Connection>, Counted)> {
+    dormouse_alloc::long_lived(|| park_now(conn, counted))
+}
+
+fn park_now(mut conn: Connection, counted: Counted) -> Result<(), (Box<Connection>, Counted)> {
     let Some(hibernation) = conn.shared.hibernation.clone() else {
         conn.hibernate = Hibernate::Never;
         return Err((Box::new(conn), counted));
@@ -46,7 +49,12 @@ pub(super) fn park(
         _ => None,
     };
     let parked_session = match session.park() {
-        Ok(parked) => parked,
+        Ok(mut parked) => {
+            // Its parts were allocated at LOGIN and SELECT, among the
+            // active phase's short-lived data: copy them out of there.
+            parked.compact();
+            parked
+        }
         Err(session) => {
             drop(subscription);
             hibernation.release(key);

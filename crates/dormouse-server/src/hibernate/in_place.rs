@@ -167,6 +167,8 @@ fn sync_one(entry: &mut Entry<StdTcpStream>) -> Done {
             return Done::Failed;
         }
     };
+    // The view was rebuilt among this thread's short-lived data.
+    dormouse_alloc::long_lived(|| session.compact());
     if responses.is_empty() {
         return Done::Written;
     }

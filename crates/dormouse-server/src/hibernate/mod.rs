@@ -368,7 +368,8 @@ impl Hibernation<StdTcpStream> {
     fn wake(&self, key: u64, reason: Reason, shared: &Arc<Shared>) {
         if let Some(parked) = self.take(key) {
             debug!(session = %parked.id, "waking");
-            tokio::spawn(connection::resume(parked, reason, shared.clone()));
+            let resume = connection::resume(parked, reason, shared.clone());
+            dormouse_alloc::short_lived(|| tokio::spawn(resume));
         }
     }
 
@@ -502,6 +503,11 @@ impl Hibernation<StdTcpStream> {
         }
         self.parked_since_trim.store(0, Ordering::Relaxed);
         store.sweep();
+        // The binary's allocator purges its arenas; under glibc's malloc
+        // (tests, embedders) malloc_trim does the same.
+        if dormouse_alloc::release() {
+            return;
+        }
         #[cfg(all(target_os = "linux", target_env = "gnu"))]
         // SAFETY: malloc_trim takes no pointers and only releases free
         // memory; it is safe to call at any time from any thread.
@@ -622,16 +628,20 @@ pub(crate) async fn reactor(hibernation: Arc<Hibernation>, shared: Arc<Shared>) 
                 if !noted.is_empty() {
                     hibernation.sync_idlers(noted, &shared);
                 }
-                for key in ready.drain(..) {
-                    hibernation.on_input(key, &shared);
-                }
+                // A quick answer keeps a new IDLE tag and wheel entry.
+                dormouse_alloc::long_lived(|| {
+                    for key in ready.drain(..) {
+                        hibernation.on_input(key, &shared);
+                    }
+                });
             }
             _ = hibernation.bell.notified() => {
                 let keys = hibernation.take_woken();
                 hibernation.sync_idlers(keys, &shared);
             }
             _ = tick.tick() => {
-                hibernation.tick(&shared);
+                // Wheel buckets outlive the tick.
+                dormouse_alloc::long_lived(|| hibernation.tick(&shared));
                 hibernation.trim(&shared.store);
             }
             _ = minute.tick() => {

@@ -42,7 +42,9 @@ pub(super) fn run(ctx: &Context<'_>, state: &mut Authenticated, command: Command
     let name = convert::mailbox_name(state, &mailbox)?;
     let mut view = state.mail.open(&name, access)?;
     if let Some(watcher) = ctx.watcher {
-        view.watch(watcher.clone());
+        // The bus and inotify entries outlive the command (and the
+        // session's active phase, if it parks).
+        dormouse_alloc::long_lived(|| view.watch(watcher.clone()));
     }
     let selected = Selected::new(state.clone(), name, view);
 

@@ -1,6 +1,6 @@
 //! The scenario generator: from a seed, the actions both worlds run (twin
-//! clients' commands, the actors' changes, LMTP deliveries, hibernate
-//! points), and the model that keeps the scenario deterministic. It never
+//! clients' commands, the actors' changes, LMTP deliveries, hibernate and
+//! hear points), and the model that keeps the scenario deterministic. It never
 //! looks at what the server answered: the same seed always yields the same
 //! actions, so a failing seed replays.
 //!
@@ -10,13 +10,18 @@
 //!   send DONE. Two changes inside one IDLE may be reported by one sync or
 //!   by two (`* 3 EXISTS` then `* 4 EXISTS`, or only `* 4 EXISTS`),
 //!   depending on when each twin's task ran; with one change the bytes are
-//!   the same whether the twin syncs while idling or at DONE.
+//!   the same whether the twin syncs while idling or at DONE. Every change
+//!   the scenario makes is one commit per mailbox (a \Deleted STORE and
+//!   the EXPUNGE are two steps), and anything that may commit counts.
 //! - \Recent: only the first read-write session to see a message gets it,
 //!   a race between the sessions of a mailbox. IMAP4rev2 never shows it,
 //!   so IMAP4rev1 twins only EXAMINE (a read-only view claims nothing) and
 //!   STATUS never asks for RECENT.
 //! - Parking: whether a parking twin should be hibernated right now
-//!   (`Park`), so that hibernate points can wait for exactly that count.
+//!   (`Park`), so that hibernate points can wait for that count, or a
+//!   range where the model cannot know.
+
+mod commands;
 
 use super::rng::Rng;
 
@@ -100,6 +105,10 @@ pub enum Action {
     /// Wait until the parking world has between `lo` and `hi` sessions
     /// hibernated, and the count holds still.
     Hibernated { lo: usize, hi: usize },
+    /// These twins are in IDLE and their mailbox just changed: what the
+    /// awake twin says unprompted, the parked one must say too, before
+    /// DONE.
+    Hear { clients: Vec<usize> },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -157,10 +166,11 @@ enum Park {
     No,
 }
 
-/// Two-valued for now: the model never knows that an expunge removed
-/// something (EXPUNGE with nothing flagged \Deleted removes nothing).
+/// Whether something happened, as far as the model can tell: it never
+/// knows that an expunge removed anything (EXPUNGE with nothing flagged
+/// \Deleted removes nothing).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Tri {
+enum Unsure {
     No,
     Maybe,
 }
@@ -195,9 +205,9 @@ struct ClientModel {
     park: Park,
     /// Another session may have expunged messages this view was not yet
     /// told of.
-    unreported_expunge: Tri,
+    unreported_expunge: Unsure,
     /// The view may hold expunges back (SeqPolicy::Keep).
-    owes: Tri,
+    owes: Unsure,
     tags: u32,
 }
 
@@ -262,8 +272,18 @@ impl Cmd {
     }
 }
 
+/// Whether a twin in IDLE is always heard out after a change before
+/// anything else happens to it, or only now and then (so that DONE
+/// sometimes races the change's note).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Hearing {
+    Always,
+    Sometimes,
+}
+
 pub struct Script {
     rng: Rng,
+    hearing: Hearing,
     clients: Vec<ClientModel>,
     /// The mailbox each user's actor has selected.
     actors: Vec<Option<Mbox>>,
@@ -273,25 +293,12 @@ pub struct Script {
     messages: u32,
 }
 
-/// \Deleted comes twice: expunges need it.
-const FLAGS: [&str; 9] = [
-    "\\Seen",
-    "\\Flagged",
-    "\\Deleted",
-    "\\Deleted",
-    "\\Answered",
-    "\\Draft",
-    "$Work",
-    "$Later",
-    "Custom",
-];
-
 fn update() -> Effect {
     Effect::reads(Policy::Update)
 }
 
 impl Script {
-    pub fn new(seed: u64) -> Script {
+    pub fn new(seed: u64, hearing: Hearing) -> Script {
         let mut rng = Rng::new(seed);
         let mut clients = Vec::with_capacity(CLIENTS);
         for user in 0..USERS {
@@ -307,14 +314,15 @@ impl Script {
                     selected: None,
                     idle: None,
                     park: Park::No,
-                    unreported_expunge: Tri::No,
-                    owes: Tri::No,
+                    unreported_expunge: Unsure::No,
+                    owes: Unsure::No,
                     tags: 0,
                 });
             }
         }
         Script {
             rng,
+            hearing,
             clients,
             actors: vec![None; USERS],
             actor_tags: vec![0; USERS],
@@ -335,9 +343,8 @@ impl Script {
         self.clients.iter().map(|c| c.user).collect()
     }
 
-    /// Greetings, actor logins, the second mailbox and the first messages.
-    /// The worlds learn their UIDVALIDITYs after these and before
-    /// [`Script::setup_clients`].
+    /// Greetings, actor logins and the second mailbox. The worlds learn
+    /// their UIDVALIDITYs after these.
     pub fn setup_mailboxes(&mut self) -> Vec<Action> {
         let mut out = Vec::new();
         for user in 0..USERS {
@@ -345,6 +352,14 @@ impl Script {
             for text in ["LOGIN %USER% secret", "ENABLE IMAP4rev2", "CREATE Folder"] {
                 out.push(self.actor_send(user, Cmd::new(text.into(), update())));
             }
+        }
+        out
+    }
+
+    /// The first messages.
+    pub fn setup_messages(&mut self) -> Vec<Action> {
+        let mut out = Vec::new();
+        for user in 0..USERS {
             for mbox in [Mbox::Inbox, Mbox::Inbox, Mbox::Inbox, Mbox::Folder] {
                 let append = self.append(mbox);
                 self.grow(user, mbox);
@@ -443,9 +458,11 @@ impl Script {
         let mut out = self.make_room(user, &cmd.effect.touches);
         if cmd.text == "IDLE" {
             out.push(self.enter_idle(i));
-        } else {
-            out.push(self.client_send(i, cmd, Split::Maybe));
+            return out;
         }
+        let touches = cmd.effect.touches.clone();
+        out.push(self.client_send(i, cmd, Split::Maybe));
+        out.extend(self.hear(user, &touches));
         out
     }
 
@@ -481,8 +498,8 @@ impl Script {
             self.grow(user, mbox);
         }
         let expunge = match change {
-            Change::MayExpunge => Tri::Maybe,
-            Change::Flags | Change::Adds => Tri::No,
+            Change::MayExpunge => Unsure::Maybe,
+            Change::Flags | Change::Adds => Unsure::No,
         };
         for (j, c) in self.clients.iter_mut().enumerate() {
             if Some(j) == except || c.user != user || c.selected.is_none_or(|s| s.mbox != mbox) {
@@ -508,6 +525,24 @@ impl Script {
         }
     }
 
+    /// After a change to `touches`: listen to the twins in IDLE there
+    /// (with `Hearing::Sometimes` not always: a DONE racing the wake-up is
+    /// worth testing too). The draw is made under both settings, so a
+    /// seed makes the same scenario but for the hear points.
+    fn hear(&mut self, user: usize, touches: &[(Mbox, Change)]) -> Option<Action> {
+        let clients: Vec<usize> = (0..CLIENTS)
+            .filter(|&j| {
+                let c = &self.clients[j];
+                c.user == user
+                    && c.idle.is_some()
+                    && c.selected
+                        .is_some_and(|s| touches.iter().any(|&(m, _)| m == s.mbox))
+            })
+            .collect();
+        let heard = !clients.is_empty() && (self.rng.chance(60) || self.hearing == Hearing::Always);
+        heard.then_some(Action::Hear { clients })
+    }
+
     /// Applies the effect of a command client `i` ran.
     fn apply(&mut self, i: usize, effect: &Effect) {
         let user = self.clients[i].user;
@@ -516,26 +551,26 @@ impl Script {
         if c.selected.is_some() {
             match effect.policy {
                 Policy::Update => {
-                    c.unreported_expunge = Tri::No;
-                    c.owes = Tri::No;
+                    c.unreported_expunge = Unsure::No;
+                    c.owes = Unsure::No;
                 }
                 Policy::Keep => {
                     c.owes = c.owes.max(c.unreported_expunge);
-                    c.unreported_expunge = Tri::No;
+                    c.unreported_expunge = Unsure::No;
                 }
             }
         }
         if let Some(selection) = effect.select {
             c.selected = selection;
-            c.unreported_expunge = Tri::No;
-            c.owes = Tri::No;
+            c.unreported_expunge = Unsure::No;
+            c.owes = Unsure::No;
         }
         c.park = if c.idle.is_some() || c.selected.is_none() {
             Park::Pending
         } else {
             match c.owes {
-                Tri::No => Park::Pending,
-                Tri::Maybe => Park::Maybe,
+                Unsure::No => Park::Pending,
+                Unsure::Maybe => Park::Maybe,
             }
         };
     }
@@ -612,7 +647,20 @@ impl Script {
                     line.push_str(&format!("{second} {then}\r\n"));
                 }
                 if matches!(split, Split::Maybe) && self.rng.chance(10) {
-                    let at = self.rng.between(1, line.len() as u32 - 1) as usize;
+                    let mut at = self.rng.between(1, line.len() as u32 - 1) as usize;
+                    // Never inside a placeholder: each world fills them in
+                    // whole.
+                    for placeholder in ["%UV%", "%USER%"] {
+                        if let Some(start) = line.find(placeholder)
+                            && start < at
+                            && at < start + placeholder.len()
+                        {
+                            at = start + placeholder.len();
+                        }
+                    }
+                    while !line.is_char_boundary(at) {
+                        at += 1;
+                    }
                     let (a, b) = line.split_at(at);
                     vec![
                         Piece::Text(a.to_string()),
@@ -652,8 +700,7 @@ impl Script {
     /// hibernates): flags, an expunge, an append, a copy or a move. Each is
     /// one commit per mailbox, so one change for an IDLE to hear.
     fn actor_step(&mut self) -> Vec<Action> {
-        let user = self.rng.below(USERS);
-        let mbox = self.rng.pick(&[Mbox::Inbox, Mbox::Inbox, Mbox::Folder]);
+        let (user, mbox) = self.target();
         let mut out = Vec::new();
         let kind = self.rng.weighted(&[40, 15, 20, 12, 8]);
         if kind == 2 {
@@ -662,6 +709,7 @@ impl Script {
             out.extend(self.make_room(user, &touches));
             self.touch_all(user, &touches, None);
             out.push(self.actor_send(user, append));
+            out.extend(self.hear(user, &touches));
             return out;
         }
         if self.actors[user] != Some(mbox) {
@@ -691,12 +739,33 @@ impl Script {
         out.extend(self.make_room(user, &touches));
         self.touch_all(user, &touches, None);
         out.push(self.actor_send(user, Cmd::new(text, update())));
+        out.extend(self.hear(user, &touches));
         out
     }
 
+    /// Where a change goes: mostly where some twin is looking (often in
+    /// IDLE), so that changes reach parked sessions.
+    fn target(&mut self) -> (usize, Mbox) {
+        let idling: Vec<usize> = (0..CLIENTS)
+            .filter(|&j| self.clients[j].idle.is_some())
+            .collect();
+        let j = if !idling.is_empty() && self.rng.chance(60) {
+            self.rng.pick(&idling)
+        } else {
+            self.rng.below(CLIENTS)
+        };
+        let c = &self.clients[j];
+        match c.selected {
+            Some(sel) if self.rng.chance(75) => (c.user, sel.mbox),
+            _ => (
+                self.rng.below(USERS),
+                self.rng.pick(&[Mbox::Inbox, Mbox::Inbox, Mbox::Folder]),
+            ),
+        }
+    }
+
     fn delivery(&mut self) -> Vec<Action> {
-        let user = self.rng.below(USERS);
-        let mbox = self.rng.pick(&[Mbox::Inbox, Mbox::Inbox, Mbox::Folder]);
+        let (user, mbox) = self.target();
         let touches = [(mbox, Change::Adds)];
         let mut out = self.make_room(user, &touches);
         self.touch_all(user, &touches, None);
@@ -705,336 +774,9 @@ impl Script {
             mbox,
             message: self.message(),
         });
+        out.extend(self.hear(user, &touches));
         out
     }
-
-    /// A message, now and then with a UTF-8 or encoded-word subject, or
-    /// multipart. No part of it depends on the world or the clock.
-    fn message(&mut self) -> String {
-        self.messages += 1;
-        let n = self.messages;
-        let subject = match self.rng.below(5) {
-            0 => format!("Gr\u{fc}\u{df}e {n}"),
-            1 => format!("=?UTF-8?Q?Gr=C3=BC=C3=9Fe?= {n}"),
-            _ => format!("m{n}"),
-        };
-        let head = format!(
-            "Date: Mon, 7 Feb 1994 21:52:25 -0800\r\nFrom: Fred <fred@example.com>\r\n\
-             To: you@example.org\r\nSubject: {subject}\r\nMessage-ID: <{n}@test>\r\n"
-        );
-        if self.rng.chance(25) {
-            format!(
-                "{head}MIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary=b{n}\r\n\r\n\
-                 --b{n}\r\nContent-Type: text/plain\r\n\r\nplain {n}\r\n\
-                 --b{n}\r\nContent-Type: text/html\r\n\r\n<p>html {n}</p>\r\n--b{n}--\r\n"
-            )
-        } else {
-            format!("{head}\r\nbody of message {n}\r\n")
-        }
-    }
-
-    fn append(&mut self, mbox: Mbox) -> Cmd {
-        let flags = if self.rng.chance(40) {
-            format!(" ({})", self.flags())
-        } else {
-            String::new()
-        };
-        let literal = if self.rng.chance(25) {
-            Literal::Sync
-        } else {
-            Literal::NonSync
-        };
-        Cmd {
-            text: format!("APPEND {}{flags}", mbox.name()),
-            literal: Some((self.message(), literal)),
-            then: None,
-            effect: Effect {
-                policy: Policy::Update,
-                select: None,
-                touches: vec![(mbox, Change::Adds)],
-            },
-            uv: None,
-        }
-    }
-
-    fn flags(&mut self) -> String {
-        let mut out: Vec<&str> = Vec::new();
-        for _ in 0..self.rng.between(1, 2) {
-            let flag = self.rng.pick(&FLAGS);
-            if !out.contains(&flag) {
-                out.push(flag);
-            }
-        }
-        out.join(" ")
-    }
-
-    fn uid_set(&mut self, user: usize, mbox: Mbox) -> String {
-        let next = self
-            .uid_next
-            .get(user)
-            .and_then(|n| n.get(mbox.index()))
-            .copied()
-            .unwrap_or(1);
-        let a = self.rng.between(1, next);
-        let b = self.rng.between(a, next);
-        match self.rng.below(5) {
-            0 => "1:*".into(),
-            1 => "*".into(),
-            2 => format!("{a}"),
-            3 => format!("{a}:{b}"),
-            _ => format!("{a}:*"),
-        }
-    }
-
-    fn seq_set(&mut self) -> String {
-        self.rng
-            .pick(&["1", "2", "*", "1:*", "1:2", "2:*", "1,3", "3:4", "1:*"])
-            .to_string()
-    }
-
-    /// A command for client `i`, which is not in IDLE.
-    fn random_command(&mut self, i: usize) -> Cmd {
-        let c = self.clients[i].clone();
-        let Some(sel) = c.selected else {
-            return match self.rng.weighted(&[40, 10, 10, 10, 10]) {
-                0 => self.select(i),
-                1 => Cmd::new("IDLE".into(), update()),
-                2 => Cmd::new("NOOP".into(), update()),
-                3 => self.status(i),
-                _ => {
-                    let mbox = self.rng.pick(&[Mbox::Inbox, Mbox::Folder]);
-                    self.append(mbox)
-                }
-            };
-        };
-        let writable = |w: usize| if sel.writable { w } else { 0 };
-        let weights = [
-            18,
-            6,
-            2,
-            12,
-            10,
-            7,
-            writable(10),
-            writable(3),
-            4,
-            4,
-            5,
-            2,
-            3,
-            4,
-        ];
-        let condstore = c.variant.ext != Ext::Plain;
-        match self.rng.weighted(&weights) {
-            0 => Cmd::new("IDLE".into(), update()),
-            1 => Cmd::new("NOOP".into(), update()),
-            2 => Cmd::new("CHECK".into(), update()),
-            3 => self.fetch(sel, Uids::Seq, condstore),
-            4 => self.fetch(sel, Uids::Uid, condstore),
-            5 => self.search(),
-            6 => self.store(c.user, sel, condstore),
-            7 => {
-                let text = if self.rng.chance(50) {
-                    "EXPUNGE".to_string()
-                } else {
-                    format!("UID EXPUNGE {}", self.uid_set(c.user, sel.mbox))
-                };
-                let touches = vec![(sel.mbox, Change::MayExpunge)];
-                Cmd::new(text, Effect::touching(Policy::Update, touches))
-            }
-            8 => self.copy_or_move(c.user, sel),
-            9 => {
-                let mbox = self.rng.pick(&[sel.mbox, sel.mbox.other()]);
-                self.append(mbox)
-            }
-            10 => self.select(i),
-            11 => {
-                let (text, touches) = if sel.writable && self.rng.chance(50) {
-                    ("CLOSE", vec![(sel.mbox, Change::MayExpunge)])
-                } else {
-                    ("UNSELECT", Vec::new())
-                };
-                let mut effect = Effect::touching(Policy::Update, touches);
-                effect.select = Some(None);
-                Cmd::new(text.into(), effect)
-            }
-            12 => self.status(i),
-            _ => {
-                // Two commands in one packet, neither of which changes
-                // anything.
-                let first = self
-                    .rng
-                    .pick(&["NOOP", "UID FETCH 1:* (UID FLAGS)", "UID SEARCH ALL"]);
-                let second = self.rng.pick(&[
-                    "UID FETCH 1:* (FLAGS)",
-                    "NOOP",
-                    "STATUS INBOX (MESSAGES UNSEEN)",
-                ]);
-                let mut cmd = Cmd::new(first.into(), update());
-                cmd.then = Some(second.into());
-                cmd
-            }
-        }
-    }
-
-    fn select(&mut self, i: usize) -> Cmd {
-        let variant = self.clients[i].variant;
-        let mbox = self.rng.pick(&[Mbox::Inbox, Mbox::Inbox, Mbox::Folder]);
-        // IMAP4rev1 twins never SELECT: see the module comment on \Recent.
-        let writable = variant.rev2 && self.rng.chance(75);
-        let verb = if writable { "SELECT" } else { "EXAMINE" };
-        let param = match variant.ext {
-            Ext::Qresync if self.rng.chance(50) => {
-                let modseq = self.rng.between(1, 30);
-                if self.rng.chance(50) {
-                    format!(" (QRESYNC (%UV% {modseq}))")
-                } else {
-                    let hi = self.rng.between(1, 12);
-                    format!(" (QRESYNC (%UV% {modseq} 1:{hi}))")
-                }
-            }
-            _ if self.rng.chance(15) => " (CONDSTORE)".into(),
-            _ => String::new(),
-        };
-        let mut effect = update();
-        effect.select = Some(Some(Selection { mbox, writable }));
-        let mut cmd = Cmd::new(format!("{verb} {}{param}", mbox.name()), effect);
-        cmd.uv = Some(mbox);
-        cmd
-    }
-
-    fn fetch(&mut self, sel: Selection, uids: Uids, condstore: bool) -> Cmd {
-        let items = [
-            "FLAGS",
-            "(UID FLAGS)",
-            "(FLAGS MODSEQ)",
-            "(UID BODY.PEEK[HEADER.FIELDS (SUBJECT)])",
-            "ENVELOPE",
-            "BODYSTRUCTURE",
-            "(RFC822.SIZE FLAGS)",
-            "BODY[TEXT]",
-            "(FLAGS) (CHANGEDSINCE %M%)",
-            "(FLAGS) (CHANGEDSINCE %M% VANISHED)",
-        ];
-        let mut item = self.rng.pick(&items).to_string();
-        if item.contains("VANISHED") && (!condstore || uids == Uids::Seq) {
-            item = "(UID FLAGS)".into();
-        }
-        let modseq = self.rng.between(1, 30);
-        let item = item.replace("%M%", &modseq.to_string());
-        // A body fetch sets \Seen in a read-write mailbox: a change.
-        let touches = if item == "BODY[TEXT]" && sel.writable {
-            vec![(sel.mbox, Change::Flags)]
-        } else {
-            Vec::new()
-        };
-        let (text, policy) = match uids {
-            Uids::Seq => {
-                let set = if self.rng.chance(10) {
-                    "$".into()
-                } else {
-                    self.seq_set()
-                };
-                (format!("FETCH {set} {item}"), Policy::Keep)
-            }
-            Uids::Uid => (format!("UID FETCH 1:* {item}"), Policy::Update),
-        };
-        Cmd::new(text, Effect::touching(policy, touches))
-    }
-
-    fn search(&mut self) -> Cmd {
-        let keys = [
-            "ALL",
-            "UNSEEN",
-            "FLAGGED",
-            "DELETED",
-            "KEYWORD $Work",
-            "SUBJECT m1",
-            "RETURN (SAVE) FLAGGED",
-            "RETURN (MIN MAX COUNT) ALL",
-            "MODSEQ 5",
-            "NOT SEEN",
-        ];
-        let key = self.rng.pick(&keys);
-        if self.rng.chance(50) {
-            Cmd::new(format!("SEARCH {key}"), Effect::reads(Policy::Keep))
-        } else {
-            Cmd::new(format!("UID SEARCH {key}"), update())
-        }
-    }
-
-    fn store(&mut self, user: usize, sel: Selection, condstore: bool) -> Cmd {
-        let op = self.rng.pick(&["+", "+", "-", ""]);
-        let silent = if self.rng.chance(40) { ".SILENT" } else { "" };
-        let flags = self.flags();
-        let unchanged = if condstore && self.rng.chance(20) {
-            format!("(UNCHANGEDSINCE {}) ", self.rng.between(1, 30))
-        } else {
-            String::new()
-        };
-        let (uid, set, policy) = if self.rng.chance(50) {
-            ("", self.seq_set(), Policy::Keep)
-        } else {
-            ("UID ", self.uid_set(user, sel.mbox), Policy::Update)
-        };
-        Cmd::new(
-            format!("{uid}STORE {set} {unchanged}{op}FLAGS{silent} ({flags})"),
-            Effect::touching(policy, vec![(sel.mbox, Change::Flags)]),
-        )
-    }
-
-    fn copy_or_move(&mut self, user: usize, sel: Selection) -> Cmd {
-        let other = sel.mbox.other();
-        let moving = sel.writable && self.rng.chance(50);
-        let by_uid = self.rng.chance(50);
-        let set = if by_uid {
-            self.uid_set(user, sel.mbox)
-        } else {
-            self.seq_set()
-        };
-        let verb = match (moving, by_uid) {
-            (true, true) => "UID MOVE",
-            (true, false) => "MOVE",
-            (false, true) => "UID COPY",
-            (false, false) => "COPY",
-        };
-        let mut touches = vec![(other, Change::Adds)];
-        if moving {
-            touches.push((sel.mbox, Change::MayExpunge));
-        }
-        // MOVE reports its expunges itself, whatever the numbering.
-        let policy = if by_uid || moving {
-            Policy::Update
-        } else {
-            Policy::Keep
-        };
-        Cmd::new(
-            format!("{verb} {set} {}", other.name()),
-            Effect::touching(policy, touches),
-        )
-    }
-
-    fn status(&mut self, i: usize) -> Cmd {
-        let mbox = self.rng.pick(&[Mbox::Inbox, Mbox::Folder]);
-        // Never RECENT: which session claims \Recent is a race.
-        let mut items = vec!["MESSAGES", "UIDNEXT", "UNSEEN", "UIDVALIDITY"];
-        if self.rng.chance(30) {
-            items.push("HIGHESTMODSEQ");
-        }
-        if self.clients[i].variant.rev2 && self.rng.chance(30) {
-            items.extend(["SIZE", "DELETED"]);
-        }
-        Cmd::new(
-            format!("STATUS {} ({})", mbox.name(), items.join(" ")),
-            update(),
-        )
-    }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Uids {
-    Seq,
-    Uid,
 }
 
 /// Whether a command may be sent in two packets.

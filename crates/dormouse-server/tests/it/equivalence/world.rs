@@ -8,12 +8,13 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
-use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 use tokio::net::tcp::{OwnedReadHalf, OwnedWriteHalf};
+use tokio::time::Instant;
 
 use super::script::{Conn, Mbox, Piece, USERS, Until};
-use crate::harness::{Client, TIMEOUT};
+use crate::harness::TIMEOUT;
 
 /// How long a command's first packet travels alone before the rest.
 const PAUSE: Duration = Duration::from_millis(5);
@@ -22,8 +23,8 @@ pub struct World {
     /// `h` (hibernating) or `a` (awake): the users are `h0`, `h1`, … and
     /// `a0`, `a1`, ….
     prefix: char,
-    clients: Vec<(usize, Client)>,
-    actors: Vec<Client>,
+    clients: Vec<(usize, Wire)>,
+    actors: Vec<Wire>,
     /// UIDVALIDITY per user and mailbox, once learnt.
     uidvalidity: Vec<[String; 2]>,
 }
@@ -37,11 +38,11 @@ impl World {
     ) -> World {
         let mut clients = Vec::with_capacity(client_users.len());
         for &user in client_users {
-            clients.push((user, Client::connect(clients_at).await));
+            clients.push((user, Wire::connect(clients_at).await));
         }
         let mut actors = Vec::with_capacity(USERS);
         for _ in 0..USERS {
-            actors.push(Client::connect(actors_at).await);
+            actors.push(Wire::connect(actors_at).await);
         }
         World {
             prefix,
@@ -117,6 +118,34 @@ impl World {
         read.into_iter().map(|r| self.normalize(r)).collect()
     }
 
+    /// The responses client `i` sends of its own accord (in IDLE): those
+    /// that begin within `wait`, and any that follow close behind.
+    pub async fn unprompted(&mut self, i: usize, wait: Duration) -> Vec<String> {
+        let Some((_, client)) = self.clients.get_mut(i) else {
+            panic!("no client {i}");
+        };
+        let mut out = Vec::new();
+        let mut within = wait;
+        while let Some(response) = client.response_within(within).await {
+            assert!(!response.is_empty(), "client {i} closed in IDLE: {out:?}");
+            out.push(response);
+            within = Duration::from_millis(20);
+        }
+        out.into_iter().map(|r| self.normalize(r)).collect()
+    }
+
+    /// The next `n` responses of client `i`.
+    pub async fn responses(&mut self, i: usize, n: usize) -> Vec<String> {
+        let Some((_, client)) = self.clients.get_mut(i) else {
+            panic!("no client {i}");
+        };
+        let mut out = Vec::with_capacity(n);
+        for _ in 0..n {
+            out.push(client.response().await);
+        }
+        out.into_iter().map(|r| self.normalize(r)).collect()
+    }
+
     /// Whatever each connection still has to say once the script is over
     /// (after LOGOUT: nothing but the end of the stream).
     pub async fn leftovers(&mut self) -> Vec<String> {
@@ -127,9 +156,7 @@ impl World {
         for actor in &mut self.actors {
             out.push(actor.response().await);
         }
-        out.into_iter()
-            .map(|r| self.normalize(String::from_utf8_lossy(&r).into_owned()))
-            .collect()
+        out.into_iter().map(|r| self.normalize(r)).collect()
     }
 
     /// The world's UIDVALIDITYs and user names as placeholders.
@@ -146,11 +173,10 @@ impl World {
 }
 
 /// Reads responses up to `until`. Fails the test if the stream ends first.
-async fn read_until(client: &mut Client, until: &Until) -> Vec<String> {
+async fn read_until(client: &mut Wire, until: &Until) -> Vec<String> {
     let mut out = Vec::new();
     loop {
-        let bytes = client.response().await;
-        let response = String::from_utf8_lossy(&bytes).into_owned();
+        let response = client.response().await;
         assert!(
             !response.is_empty(),
             "the connection closed while waiting for {until:?}; read {out:?}"
@@ -165,6 +191,89 @@ async fn read_until(client: &mut Client, until: &Until) -> Vec<String> {
             return out;
         }
     }
+}
+
+/// A raw IMAP connection that reads whole responses (literals included)
+/// and can give up waiting without losing a byte: what was read stays in
+/// `buf`.
+struct Wire {
+    stream: TcpStream,
+    buf: Vec<u8>,
+    closed: bool,
+}
+
+impl Wire {
+    async fn connect(addr: SocketAddr) -> Wire {
+        Wire {
+            stream: TcpStream::connect(addr).await.expect("connect"),
+            buf: Vec::new(),
+            closed: false,
+        }
+    }
+
+    async fn send(&mut self, bytes: &[u8]) {
+        self.stream.write_all(bytes).await.expect("send");
+    }
+
+    /// The next response; empty at the end of the stream.
+    async fn response(&mut self) -> String {
+        match self.response_within(TIMEOUT).await {
+            Some(response) => response,
+            None => panic!(
+                "no reply within {TIMEOUT:?}; unparsed: {:?}",
+                String::from_utf8_lossy(&self.buf)
+            ),
+        }
+    }
+
+    /// The next response if it arrives within `wait`; empty at the end of
+    /// the stream.
+    async fn response_within(&mut self, wait: Duration) -> Option<String> {
+        let deadline = Instant::now() + wait;
+        loop {
+            if let Some(end) = response_end(&self.buf) {
+                let bytes: Vec<u8> = self.buf.drain(..end).collect();
+                return Some(String::from_utf8_lossy(&bytes).into_owned());
+            }
+            if self.closed {
+                let rest: Vec<u8> = std::mem::take(&mut self.buf);
+                return Some(String::from_utf8_lossy(&rest).into_owned());
+            }
+            let mut chunk = [0u8; 8192];
+            // `read` on a TcpStream is cancel-safe: a timeout loses nothing.
+            match tokio::time::timeout_at(deadline, self.stream.read(&mut chunk)).await {
+                Err(_) => return None,
+                Ok(Ok(0)) | Ok(Err(_)) => self.closed = true,
+                Ok(Ok(n)) => self.buf.extend_from_slice(&chunk[..n]),
+            }
+        }
+    }
+}
+
+/// Where the first complete response in `buf` ends: a line, and while a
+/// line ends with a literal's `{n}`, the n octets and the next line.
+fn response_end(buf: &[u8]) -> Option<usize> {
+    let mut at = 0;
+    loop {
+        let newline = buf.get(at..)?.iter().position(|&b| b == b'\n')?;
+        let line = buf.get(at..at + newline + 1)?;
+        at += newline + 1;
+        match literal_len(line) {
+            Some(n) if buf.len() >= at + n => at += n,
+            Some(_) => return None,
+            None => return Some(at),
+        }
+    }
+}
+
+/// The length of the literal a line announces at its end (`{n}\r\n`).
+fn literal_len(line: &[u8]) -> Option<usize> {
+    let body = line.strip_suffix(b"}\r\n")?;
+    let open = body.iter().rposition(|&b| b == b'{')?;
+    std::str::from_utf8(body.get(open + 1..)?)
+        .ok()?
+        .parse()
+        .ok()
 }
 
 /// A minimal LMTP client that delivers one message to a list of
