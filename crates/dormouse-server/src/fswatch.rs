@@ -62,9 +62,6 @@ impl WatchHook for FsWatcher {
     fn watch(&self, dir: &Path) -> bool {
         let mut guard = self.watches.lock().unwrap_or_else(PoisonError::into_inner);
         let (watches, table) = &mut *guard;
-        if let Some(wds) = table.by_dir.get(dir) {
-            return wds.iter().all(Option::is_some);
-        }
         let mut wds = [None, None];
         for (slot, sub) in wds.iter_mut().zip(["new", "cur"]) {
             match watches.add(dir.join(sub), mask()) {
@@ -81,14 +78,15 @@ impl WatchHook for FsWatcher {
                 Err(e) => debug!(error = %e, "inotify watch failed"),
             }
         }
-        let complete = wds.iter().all(Option::is_some);
         table.by_dir.insert(dir.to_path_buf(), wds);
         self.fresh
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .push(dir.to_path_buf());
         self.bell.notify_one();
-        complete
+        // Trusted only once the first refresh has looked at it: a file that
+        // arrived before the watch raised no event.
+        false
     }
 
     fn unwatch(&self, dir: &Path) {
@@ -98,6 +96,12 @@ impl WatchHook for FsWatcher {
             return;
         };
         for wd in wds.into_iter().flatten() {
+            // The kernel gives a directory one descriptor whatever its
+            // path: after a rename the same watch may serve another
+            // mailbox, which then owns it.
+            if table.by_wd.get(&wd).is_some_and(|d| d != dir) {
+                continue;
+            }
             table.by_wd.remove(&wd);
             // Fails when the kernel already dropped it (directory gone).
             let _ = watches.remove(wd);
@@ -112,20 +116,31 @@ impl FsWatcher {
         guard.1.by_wd.get(wd).cloned()
     }
 
+    /// Whether both of `dir`'s watches are in place.
+    fn complete(&self, dir: &Path) -> bool {
+        let guard = self.watches.lock().unwrap_or_else(PoisonError::into_inner);
+        guard
+            .1
+            .by_dir
+            .get(dir)
+            .is_some_and(|wds| wds.iter().all(Option::is_some))
+    }
+
     /// The kernel removed a watch (its directory was deleted or renamed
     /// away): forget it, so the descriptor number can be reused safely.
-    fn forget(&self, wd: &WatchDescriptor) {
+    /// Returns the mailbox it belonged to, which is no longer watched.
+    fn forget(&self, wd: &WatchDescriptor) -> Option<PathBuf> {
         let mut guard = self.watches.lock().unwrap_or_else(PoisonError::into_inner);
         let table = &mut guard.1;
-        if let Some(dir) = table.by_wd.remove(wd)
-            && let Some(wds) = table.by_dir.get_mut(&dir)
-        {
+        let dir = table.by_wd.remove(wd)?;
+        if let Some(wds) = table.by_dir.get_mut(&dir) {
             for slot in wds.iter_mut() {
                 if slot.as_ref() == Some(wd) {
                     *slot = None;
                 }
             }
         }
+        Some(dir)
     }
 }
 
@@ -159,59 +174,92 @@ pub(crate) fn start(
     });
     store.bus().set_watch_hook(watcher.clone());
     tracker.spawn(async move {
-        let mut stream = std::pin::pin!(stream);
-        loop {
-            let mut dirty = HashSet::new();
-            let mut overflow = false;
-            let first = tokio::select! {
-                _ = shutdown.cancelled() => return,
-                _ = watcher.bell.notified() => None,
-                event = stream.next() => Some(event),
-            };
-            dirty.extend(std::mem::take(
-                &mut *watcher.fresh.lock().unwrap_or_else(PoisonError::into_inner),
-            ));
-            let mut next = first;
-            // Take every event already queued, so a burst is one refresh
-            // per mailbox.
-            while let Some(event) = next {
-                match event {
-                    None => return,
-                    Some(Err(e)) => {
-                        warn!(error = %e, "inotify read failed; watcher stopped");
-                        return;
-                    }
-                    Some(Ok(event)) => {
-                        if event.mask.contains(EventMask::Q_OVERFLOW) {
-                            overflow = true;
-                        } else if event.mask.contains(EventMask::IGNORED) {
-                            watcher.forget(&event.wd);
-                        } else if let Some(dir) = watcher.dir_of(&event.wd) {
-                            dirty.insert(dir);
-                        }
-                    }
-                }
-                next = futures_util::FutureExt::now_or_never(stream.next());
-            }
-            if overflow {
-                warn!("inotify queue overflowed; looking at every watched mailbox");
-                dirty.extend(store.bus().watched_dirs());
-            }
-            if dirty.is_empty() {
-                continue;
-            }
-            let store = store.clone();
-            let refreshed = tokio::task::spawn_blocking(move || {
-                for dir in dirty {
-                    if let Err(e) = store.refresh(&dir) {
-                        debug!(error = %e, "refresh after an outside change failed");
-                    }
-                }
-            })
-            .await;
-            if let Err(e) = refreshed {
-                warn!(error = %e, "refresh task failed");
-            }
-        }
+        watch_loop(&watcher, &store, stream, &shutdown).await;
+        // Whatever stopped the loop, nothing reports outside changes any
+        // more: readers must look at the disk again.
+        store.bus().clear_watch_hook();
     });
+}
+
+/// Turns inotify events into refreshes until shutdown or a read error.
+async fn watch_loop(
+    watcher: &FsWatcher,
+    store: &Store,
+    stream: inotify::EventStream<Vec<u8>>,
+    shutdown: &CancellationToken,
+) {
+    let mut stream = std::pin::pin!(stream);
+    loop {
+        let mut dirty = HashSet::new();
+        let mut overflow = false;
+        let first = tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = watcher.bell.notified() => None,
+            event = stream.next() => Some(event),
+        };
+        let fresh =
+            std::mem::take(&mut *watcher.fresh.lock().unwrap_or_else(PoisonError::into_inner));
+        dirty.extend(fresh.iter().cloned());
+        let mut next = first;
+        // Take every event already queued, so a burst is one refresh per
+        // mailbox.
+        while let Some(event) = next {
+            match event {
+                None => return,
+                Some(Err(e)) => {
+                    warn!(error = %e, "inotify read failed; watcher stopped");
+                    return;
+                }
+                Some(Ok(event)) => {
+                    if event.mask.contains(EventMask::Q_OVERFLOW) {
+                        overflow = true;
+                    } else if event.mask.contains(EventMask::IGNORED) {
+                        if let Some(dir) = watcher.forget(&event.wd) {
+                            store.bus().set_watched(&dir, false);
+                        }
+                    } else if let Some(dir) = watcher.dir_of(&event.wd) {
+                        dirty.insert(dir);
+                    }
+                }
+            }
+            next = futures_util::FutureExt::now_or_never(stream.next());
+        }
+        if overflow {
+            warn!("inotify queue overflowed; looking at every watched mailbox");
+            dirty.extend(store.bus().watched_dirs());
+        }
+        if dirty.is_empty() {
+            continue;
+        }
+        let refresher = store.clone();
+        let refreshed = tokio::task::spawn_blocking(move || {
+            dirty
+                .into_iter()
+                .filter_map(|dir| match refresher.refresh(&dir) {
+                    Ok(()) => None,
+                    Err(e) => {
+                        debug!(error = %e, "refresh after an outside change failed");
+                        Some(dir)
+                    }
+                })
+                .collect::<Vec<_>>()
+        })
+        .await;
+        let failed = match refreshed {
+            Ok(failed) => failed,
+            Err(e) => {
+                warn!(error = %e, "refresh task failed");
+                Vec::new()
+            }
+        };
+        // A mailbox whose refresh failed may hold changes nobody saw: its
+        // readers look at the disk themselves until a refresh succeeds.
+        for dir in &failed {
+            store.bus().set_watched(dir, false);
+        }
+        // A new watch is trusted once its first look is done.
+        for dir in fresh.iter().filter(|d| !failed.contains(d)) {
+            store.bus().set_watched(dir, watcher.complete(dir));
+        }
+    }
 }

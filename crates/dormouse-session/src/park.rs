@@ -10,7 +10,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use dormouse_proto::{Response, Tag};
-use dormouse_storage::{MailboxName, ParkedView, StorageError, Subscriber, Uid, View};
+use dormouse_storage::{MailboxName, ParkedView, StorageError, Subscriber, Uid, Unparkable, View};
 
 use crate::config::{ConnectionInfo, SessionConfig};
 use crate::session::{Services, Session};
@@ -59,10 +59,14 @@ impl Session {
         if !self.may_park() {
             return Err(Box::new(self));
         }
-        if let State::Selected(selected) = &self.state
-            && selected.view.parkable().is_err()
-        {
-            return Err(Box::new(self));
+        if let State::Selected(selected) = &self.state {
+            match selected.view.parkable() {
+                Ok(()) => {}
+                // Outside IDLE nothing is owed until the next command,
+                // whose sync reports what changed, parked or not.
+                Err(Unparkable::Behind) if self.idling.is_none() => {}
+                Err(_) => return Err(Box::new(self)),
+            }
         }
         let mut this = self;
         let (authenticated, selected) = match std::mem::replace(&mut this.state, State::Logout) {

@@ -73,9 +73,11 @@ pub trait Subscriber: Send + Sync + 'static {
 /// loses its last (`unwatch`). Called with the bus's shard lock held, so it
 /// must not subscribe or publish itself.
 pub trait WatchHook: Send + Sync + 'static {
-    /// Starts watching `dir`; true if every outside change to it will now
-    /// be reported (through `Store::refresh`), so that readers may trust
-    /// the in-memory state without looking at the directory themselves.
+    /// Starts watching `dir`; true if every outside change to it is
+    /// reported from now on (through `Store::refresh`), so that readers may
+    /// trust the in-memory state without looking at the directory. A hook
+    /// that must first look at the directory once returns false and calls
+    /// [`ChangeBus::set_watched`] when it has.
     fn watch(&self, dir: &Path) -> bool;
     fn unwatch(&self, dir: &Path);
 }
@@ -228,6 +230,31 @@ impl ChangeBus {
         subscribers.len()
     }
 
+    /// Says whether outside changes to `dir` are now reported (the watch
+    /// hook, once its first look at a new directory is done, or when it
+    /// lost the directory's watches).
+    pub fn set_watched(&self, dir: &Path, watched: bool) {
+        let topics = self
+            .shard(dir)
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(topic) = topics.get(dir) {
+            topic.watched.store(watched, Ordering::Release);
+        }
+    }
+
+    /// Removes the watch hook (it stopped working): no directory counts as
+    /// watched any more, so readers look at the disk again.
+    pub fn clear_watch_hook(&self) {
+        *self.hook.write().unwrap_or_else(PoisonError::into_inner) = None;
+        for shard in self.shards.iter() {
+            let topics = shard.lock().unwrap_or_else(PoisonError::into_inner);
+            for topic in topics.values() {
+                topic.watched.store(false, Ordering::Release);
+            }
+        }
+    }
+
     /// Whether outside changes to `dir` are reported by the watch hook, so
     /// its in-memory state can be trusted without a look at the disk.
     pub fn is_watched(&self, dir: &Path) -> bool {
@@ -269,6 +296,12 @@ impl Subscription {
     /// The mailbox directory this subscription watches.
     pub fn dir(&self) -> &Path {
         &self.topic.dir
+    }
+
+    /// Whether every change to the mailbox reaches this subscription,
+    /// outside changes included (see [`ChangeBus::is_watched`]).
+    pub fn is_watched(&self) -> bool {
+        self.topic.watched.load(Ordering::Acquire)
     }
 }
 

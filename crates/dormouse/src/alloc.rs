@@ -96,6 +96,25 @@ unsafe impl GlobalAlloc for Tiered {
 /// Creates the long-lived arena and installs the release hook. On failure
 /// everything is allocated the ordinary way.
 pub fn init() {
+    // Purged pages go back at once (MADV_DONTNEED) instead of lingering as
+    // "muzzy" (MADV_FREE) pages, which the kernel reclaims only under
+    // pressure and counts in RSS until then: at 19,000 parked sessions
+    // 3.8 KiB each instead of 2.9. Set for the arenas made from now on
+    // and for arena 0, the only one that exists yet.
+    for name in [c"arenas.muzzy_decay_ms", c"arena.0.muzzy_decay_ms"] {
+        let mut zero: isize = 0;
+        // SAFETY: both names take a signed size (ssize_t) written from
+        // `zero`, whose size we pass; nothing is read back.
+        unsafe {
+            ffi::mallctl(
+                name.as_ptr(),
+                std::ptr::null_mut(),
+                std::ptr::null_mut(),
+                (&mut zero as *mut isize).cast(),
+                std::mem::size_of::<isize>(),
+            );
+        }
+    }
     let mut arena: u32 = 0;
     let mut len = std::mem::size_of::<u32>();
     // SAFETY: "arenas.create" writes one unsigned int into `arena`, whose

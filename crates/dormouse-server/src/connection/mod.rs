@@ -48,6 +48,8 @@ use crate::wake::Wake;
 /// buffered, so one pipelining client cannot grow our memory unboundedly.
 const FLUSH_AT: usize = 64 * 1024;
 const READ_CHUNK: usize = 8 * 1024;
+/// How long a connection that could not park waits before trying again.
+const PARK_RETRY: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// Counts a connection for as long as it lives, on every exit path,
 /// unwinding included.
@@ -105,6 +107,7 @@ async fn drive(mut conn: Connection, mut counted: Counted) {
                 Ok(()) => return,
                 Err((back, back_counted)) => {
                     conn = *back;
+                    conn.park_again_at = Some(Instant::now() + PARK_RETRY);
                     counted = back_counted;
                     continue;
                 }
@@ -235,6 +238,9 @@ struct Connection {
     /// When input last arrived (a parked session's autologout counts
     /// from here).
     last_input: Instant,
+    /// Not before this may it try to park again (after a refusal, so that
+    /// `hibernate_after = 0s` cannot spin on a session that may not park).
+    park_again_at: Option<Instant>,
 }
 
 impl Connection {
@@ -296,6 +302,7 @@ impl Connection {
             bytes_out: 0,
             hibernate: Hibernate::Never,
             last_input: connected_at,
+            park_again_at: None,
         }
     }
 
@@ -407,7 +414,8 @@ impl Connection {
         let keepalive_at = self.idle.as_ref().map_or(idle_since, |c| c.keepalive_at);
         let mut keepalive = pin!(tokio::time::sleep_until(keepalive_at));
         let hibernating = self.may_hibernate();
-        let hibernate_at = idle_since + self.shared.config.timeouts.hibernate_after;
+        let hibernate_at = (idle_since + self.shared.config.timeouts.hibernate_after)
+            .max(self.park_again_at.unwrap_or(idle_since));
         let mut hibernate = pin!(tokio::time::sleep_until(hibernate_at));
         loop {
             let deadline = self.deadline(idle_since);

@@ -95,7 +95,11 @@ fn park_now(mut conn: Connection, counted: Counted) -> Result<(), (Box<Connectio
         bytes_out,
     };
     debug!(session = %id, "hibernating");
-    hibernation.park(key, parked, subscription, &shared.config.timeouts);
+    if let Err(parked) = hibernation.park(key, parked, subscription, &shared.config.timeouts) {
+        // epoll would not take the socket: stay awake.
+        let resume = resume(*parked, Reason::Input(Vec::new()), shared);
+        dormouse_alloc::short_lived(|| tokio::spawn(resume));
+    }
     Ok(())
 }
 
@@ -150,6 +154,12 @@ pub(crate) async fn resume(parked: Parked, reason: Reason, shared: Arc<Shared>) 
     conn.last_input = last_input;
     conn.bytes_in = bytes_in;
     conn.bytes_out = bytes_out;
+    // Between the parked subscription's end and the new one's start a
+    // change may have been published to nobody: an idling session syncs
+    // once on waking, whatever woke it.
+    if conn.session.as_ref().is_some_and(|s| s.is_idling()) {
+        conn.wake.poke();
+    }
     match reason {
         Reason::Input(read) => {
             // Already counted in `bytes_in` by the reactor.

@@ -127,6 +127,8 @@ pub struct FanOut {
 /// Why a build failed.
 #[derive(Debug, thiserror::Error)]
 pub enum CapacityError {
+    #[error("the table refused a stand-in session")]
+    Refused,
     #[error("i/o: {0}")]
     Io(#[from] io::Error),
     #[error("configuration: {0}")]
@@ -194,7 +196,11 @@ pub fn build(dir: &Path, plan: &Plan, heap: &dyn Fn() -> usize) -> Result<Capaci
     let cloned = heap();
     let bus = shared.store.bus();
     for (i, key) in keys.iter().enumerate() {
-        subscriptions.push(bus.subscribe(&mailboxes.dir(i), hibernation.subscriber(*key)));
+        let dir = mailboxes.dir(i);
+        subscriptions.push(bus.subscribe(&dir, hibernation.subscriber(*key)));
+        // As the inotify watcher would once it has looked (there is none
+        // here): the reactor answers DONE only for watched mailboxes.
+        bus.set_watched(&dir, true);
     }
     let subscribed = heap();
     let now = Instant::now();
@@ -209,7 +215,12 @@ pub fn build(dir: &Path, plan: &Plan, heap: &dyn Fn() -> usize) -> Result<Capaci
         let keepalive_at = now + Duration::from_secs(1 + i as u64 % keepalive_secs);
         let parked = record(i, session, &shared, now, keepalive_at);
         let subscription = Some(subscription);
-        hibernation.park(*key, parked, subscription, &timeouts);
+        if hibernation
+            .park(*key, parked, subscription, &timeouts)
+            .is_err()
+        {
+            return Err(CapacityError::Refused);
+        }
     }
     let parked = heap();
     let built_in = started.elapsed();

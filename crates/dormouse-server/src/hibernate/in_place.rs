@@ -15,7 +15,7 @@ use std::sync::{Arc, PoisonError};
 use dormouse_proto::encode::{EncodeOptions, Utf8Mode, encode_response};
 use tracing::debug;
 
-use super::{Entry, Hibernation, Reason, unkey};
+use super::{Entry, Hibernation, Reason, next_deadline, unkey};
 use crate::connection;
 use crate::listener::Shared;
 
@@ -107,11 +107,26 @@ impl Hibernation<StdTcpStream> {
                     continue;
                 };
                 s.busy = false;
+                let changed = std::mem::take(&mut s.dirty);
+                // A change that came meanwhile goes out before any reply
+                // to input that came meanwhile: sync again first, and keep
+                // the input for after.
+                let input = if changed {
+                    false
+                } else {
+                    std::mem::take(&mut s.input_pending)
+                };
+                let mut entry = entry;
+                // The timer that fell due while it was out was skipped.
+                let deadline = next_deadline(&entry.parked, &shared.config.timeouts);
+                {
+                    let mut wheel = self.wheel.lock().unwrap_or_else(PoisonError::into_inner);
+                    let at = wheel.secs(deadline);
+                    wheel.insert(at, slot as u32, generation);
+                    entry.timer_at = at;
+                }
                 s.entry = Some(entry);
-                (
-                    std::mem::take(&mut s.dirty),
-                    std::mem::take(&mut s.input_pending),
-                )
+                (changed, input)
             };
             match outcome {
                 Done::Written => {

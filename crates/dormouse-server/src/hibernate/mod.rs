@@ -239,15 +239,17 @@ impl<S: ParkedSocket> Hibernation<S> {
     }
 
     /// Parks `parked` in its reserved slot. When the mailbox changed since
-    /// the slot was reserved, or epoll refused the socket, the session is
-    /// parked all the same and woken at once, as if by a change.
+    /// the slot was reserved, the session is parked all the same and its
+    /// change handled at once. When epoll refuses the socket (its watch
+    /// limit), the slot is freed and the session handed back: it must be
+    /// resumed, since nothing could ever report its input.
     pub(crate) fn park(
         &self,
         key: u64,
         parked: Parked<S>,
         subscription: Option<Subscription>,
         config: &dormouse_config::TimeoutSettings,
-    ) {
+    ) -> Result<(), Box<Parked<S>>> {
         let (slot, generation) = unkey(key);
         let deadline = next_deadline(&parked, config);
         let wake_now = {
@@ -259,18 +261,16 @@ impl<S: ParkedSocket> Hibernation<S> {
             else {
                 // Cannot happen: only `park` fills or frees a reserved slot.
                 warn!(session = %parked.id, "parking into a lost slot");
-                return;
+                return Err(Box::new(parked));
             };
             // Registered under the table lock: a report that comes at once
             // waits for the lock and then finds the entry.
-            let watched = match parked.stream.watch(&self.poller, key) {
-                Ok(()) => true,
-                Err(e) => {
-                    warn!(error = %e, "cannot watch a parked socket; waking it");
-                    false
-                }
-            };
-            let wake_now = s.dirty || !watched;
+            if let Err(e) = parked.stream.watch(&self.poller, key) {
+                warn!(error = %e, "cannot watch a parked socket; keeping it awake");
+                table.slots.remove(slot);
+                return Err(Box::new(parked));
+            }
+            let wake_now = s.dirty;
             let mut wheel = self.wheel.lock().unwrap_or_else(PoisonError::into_inner);
             let timer_at = wheel.secs(deadline);
             wheel.insert(timer_at, slot as u32, generation);
@@ -291,6 +291,7 @@ impl<S: ParkedSocket> Hibernation<S> {
                 .push(key);
             self.bell.notify_one();
         }
+        Ok(())
     }
 
     /// Takes the session parked under `key` out of the table, if it is
@@ -343,7 +344,8 @@ impl<S: ParkedSocket> Hibernation<S> {
         }
     }
 
-    /// Puts the entry's next deadline on the wheel if it moved.
+    /// Puts the entry's next deadline on the wheel if it is earlier than
+    /// its live timer.
     fn reschedule(
         &self,
         entry: &mut Entry<S>,
@@ -354,7 +356,10 @@ impl<S: ParkedSocket> Hibernation<S> {
         let deadline = next_deadline(&entry.parked, timeouts);
         let mut wheel = self.wheel.lock().unwrap_or_else(PoisonError::into_inner);
         let at = wheel.secs(deadline);
-        if at != entry.timer_at {
+        // A later deadline waits for the live timer, which re-checks when
+        // it fires; inserting every change would let a client grow the
+        // wheel with each DONE/IDLE round trip.
+        if at < entry.timer_at {
             wheel.insert(at, slot as u32, generation);
             entry.timer_at = at;
         }
@@ -399,7 +404,10 @@ impl Hibernation<StdTcpStream> {
             if let quick::Input::Answered | quick::Input::Nothing = outcome {
                 // One-shot: watch the socket again for the next input.
                 if let Err(e) = self.poller.rearm(&entry.parked.stream, key) {
-                    warn!(error = %e, "cannot re-watch a parked socket");
+                    warn!(error = %e, "cannot re-watch a parked socket; waking it");
+                    drop(table);
+                    self.wake(key, Reason::Input(Vec::new()), shared);
+                    return;
                 }
                 self.reschedule(entry, slot, generation, timeouts);
             }
@@ -445,9 +453,8 @@ impl Hibernation<StdTcpStream> {
                     continue;
                 };
                 if s.busy {
-                    // Out for an in-place sync: look again in a second.
-                    let mut wheel = self.wheel.lock().unwrap_or_else(PoisonError::into_inner);
-                    wheel.insert(fired.saturating_add(1), slot, generation);
+                    // Out for an in-place sync; `give_back` sets a new
+                    // timer when it returns.
                     continue;
                 }
                 let Some(entry) = s.entry.as_mut().filter(|e| e.timer_at == fired) else {

@@ -80,8 +80,11 @@ pub(super) fn answer<S>(
     keepalive: std::time::Duration,
 ) -> Option<Vec<u8>> {
     let line = one_line(input)?;
-    // A change the session has not synced must go out before any reply.
-    if entry.changed {
+    // A change the session has not synced must go out before any reply;
+    // and where outside changes are not reported (no complete inotify
+    // watch yet), only the woken session's look at the disk can tell.
+    let watched = entry.subscription.as_ref().is_some_and(|s| s.is_watched());
+    if entry.changed || (entry.parked.session.is_selected() && !watched) {
         return None;
     }
     let session = &mut entry.parked.session;
@@ -93,11 +96,6 @@ pub(super) fn answer<S>(
         entry.parked.idle = None;
         done
     } else {
-        // Without a subscription nobody noted changes while parked, so
-        // only a session with no mailbox may start IDLE from the record.
-        if session.is_selected() && entry.subscription.is_none() {
-            return None;
-        }
         let tag = idle_tag(line)?;
         let started = session.idle(tag)?;
         entry.parked.idle = Some(IdleClock {
