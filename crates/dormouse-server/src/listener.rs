@@ -55,6 +55,9 @@ pub(crate) struct Shared {
     /// The passwd-file, for LMTP's recipient lookups (logins go through
     /// `services.auth`, which holds the same database).
     pub users: Arc<UserDb>,
+    /// Every connection task, resumed ones included, so that shutdown
+    /// waits for them all.
+    pub tracker: TaskTracker,
 }
 
 impl Shared {
@@ -93,6 +96,7 @@ impl Shared {
             shutdown: CancellationToken::new(),
             connections: AtomicUsize::new(0),
             users,
+            tracker: TaskTracker::new(),
             store,
             hibernation: match Hibernation::new(stats.clone()) {
                 Ok(h) => Some(h),
@@ -125,7 +129,7 @@ pub async fn run_with_stats(
     stats: Arc<Stats>,
 ) -> Result<(), ServerError> {
     let shared = Arc::new(Shared::new(config, stats)?);
-    let tracker = TaskTracker::new();
+    let tracker = shared.tracker.clone();
     crate::fswatch::start(shared.store.clone(), shared.shutdown.clone(), &tracker);
     if let Some(hibernation) = &shared.hibernation {
         tracker.spawn(crate::hibernate::reactor(

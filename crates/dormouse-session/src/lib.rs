@@ -48,5 +48,5 @@ pub use config::{ConnectionInfo, Literals, PlaintextAuth, SessionConfig, Transpo
 pub use mail::MailAccess;
 pub use outcome::{InputMode, Mechanism, Next, Outcome, SessionEvent};
 pub use park::ParkedSession;
-pub use session::{Services, Session};
+pub use session::{Services, Session, mailbox_gone};
 pub use state::StateKind;

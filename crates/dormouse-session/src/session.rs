@@ -18,6 +18,16 @@ use crate::state::{NotAuthenticated, State, StateKind};
 use crate::updates;
 use dormouse_storage::{SeqPolicy, Subscriber};
 
+/// `* BYE` for a session whose selected mailbox is gone (Dovecot's words).
+pub fn mailbox_gone() -> Response {
+    Response::Status(StatusResponse {
+        tag: None,
+        kind: StatusKind::Bye,
+        code: None,
+        text: "Selected mailbox was deleted, have to disconnect.".into(),
+    })
+}
+
 /// One connection's session. The server sends [`Session::greeting`], then
 /// for each line reads a command (or, when [`Session::input_mode`] says so, a
 /// raw SASL line), passes it to [`Session::handle`] (or
@@ -246,11 +256,24 @@ impl Session {
     /// What changed in the selected mailbox since the client last heard,
     /// for a session in IDLE (empty otherwise). Blocking in the selected
     /// state; the server calls it when the watcher fires.
+    /// If the mailbox was deleted or renamed away meanwhile, the session
+    /// ends with BYE, as Dovecot's does (and as a hibernated session's
+    /// must, having no mailbox to come back to).
     pub fn idle_updates(&mut self) -> Outcome {
-        let responses = if self.idling.is_some() {
-            self.updates(SeqPolicy::Update)
-        } else {
-            Vec::new()
+        if self.idling.is_none() {
+            return self.outcome(Vec::new());
+        }
+        let responses = match &mut self.state {
+            State::Selected(selected) => match updates::collect(selected, SeqPolicy::Update) {
+                Ok(responses) => responses,
+                Err(dormouse_storage::StorageError::NoSuchMailbox) => {
+                    self.idling = None;
+                    self.state = State::Logout;
+                    vec![mailbox_gone()]
+                }
+                Err(_) => Vec::new(),
+            },
+            _ => Vec::new(),
         };
         self.outcome(responses)
     }

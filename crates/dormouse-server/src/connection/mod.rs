@@ -164,6 +164,8 @@ enum End {
     WriteStalled,
     /// Idle for `timeouts.hibernate_after`: the connection asks to park.
     Hibernate,
+    /// The mailbox an idling session had selected was deleted.
+    MailboxGone,
 }
 
 impl End {
@@ -178,6 +180,7 @@ impl End {
             End::Timeout => "timeout",
             End::WriteStalled => "write stalled",
             End::Hibernate => "hibernated",
+            End::MailboxGone => "mailbox gone",
         }
     }
 
@@ -410,6 +413,11 @@ impl Connection {
         // client idling.
         let idle_since = Instant::now();
         self.track_idle(idle_since);
+        if self.idle.is_none() {
+            // A parked session's autologout counts from here too, as an
+            // awake one's does: from the end of its last reply.
+            self.last_input = idle_since;
+        }
         let idling = self.idle.is_some();
         let keepalive_at = self.idle.as_ref().map_or(idle_since, |c| c.keepalive_at);
         let mut keepalive = pin!(tokio::time::sleep_until(keepalive_at));
@@ -485,8 +493,12 @@ impl Connection {
         let Some(outcome) = self.on_session(Blocking::No, Session::idle_updates).await else {
             return Err(End::Internal);
         };
-        self.deliver(outcome).await;
-        self.flush().await.map_err(|e| End::of_write(&e))
+        let next = self.deliver(outcome).await;
+        self.flush().await.map_err(|e| End::of_write(&e))?;
+        match next {
+            Next::Close => Err(End::MailboxGone),
+            Next::Continue | Next::More => Ok(()),
+        }
     }
 
     /// When the connection times out if no input arrives, and why; `None`

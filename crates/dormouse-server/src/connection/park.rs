@@ -97,8 +97,9 @@ fn park_now(mut conn: Connection, counted: Counted) -> Result<(), (Box<Connectio
     debug!(session = %id, "hibernating");
     if let Err(parked) = hibernation.park(key, parked, subscription, &shared.config.timeouts) {
         // epoll would not take the socket: stay awake.
+        let tracker = shared.tracker.clone();
         let resume = resume(*parked, Reason::Input(Vec::new()), shared);
-        dormouse_alloc::short_lived(|| tokio::spawn(resume));
+        dormouse_alloc::short_lived(|| tracker.spawn(resume));
     }
     Ok(())
 }
@@ -138,8 +139,13 @@ pub(crate) async fn resume(parked: Parked, reason: Reason, shared: Arc<Shared>) 
             // The selected mailbox was deleted or recreated meanwhile; as
             // Dovecot does, the connection cannot go on with it.
             debug!(session = %id, error = %e, "parked mailbox is gone");
-            let bye = b"* BYE Selected mailbox was deleted, have to disconnect.\r\n";
-            let _ = stream.write_all(bye).await;
+            let mut bye = Vec::new();
+            dormouse_proto::encode::encode_response(
+                &dormouse_session::mailbox_gone(),
+                dormouse_proto::encode::EncodeOptions::default(),
+                &mut bye,
+            );
+            let _ = stream.write_all(&bye).await;
             log_disconnect(id, connected_at, bytes_in, bytes_out, "mailbox gone");
             return;
         }

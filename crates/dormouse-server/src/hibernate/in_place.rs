@@ -61,7 +61,10 @@ impl Hibernation<StdTcpStream> {
 
     /// Reports the changes to every idling session in `keys`; sessions it
     /// cannot serve in place are woken.
-    pub(super) fn sync_idlers(self: &Arc<Self>, keys: Vec<u64>, shared: &Arc<Shared>) {
+    pub(super) fn sync_idlers(self: &Arc<Self>, mut keys: Vec<u64>, shared: &Arc<Shared>) {
+        // Several changes to one mailbox before the reactor looked: one sync.
+        keys.sort_unstable();
+        keys.dedup();
         let mut lent: Vec<Busy> = Vec::new();
         for key in keys {
             match self.note_change(key) {
@@ -75,8 +78,9 @@ impl Hibernation<StdTcpStream> {
         while !lent.is_empty() {
             let batch: Vec<Busy> = lent.drain(..lent.len().min(BATCH)).collect();
             let hibernation = self.clone();
+            let tracker = shared.tracker.clone();
             let shared = shared.clone();
-            tokio::spawn(async move {
+            tracker.spawn(async move {
                 let done = tokio::task::spawn_blocking(move || sync_batch(batch)).await;
                 match done {
                     Ok(done) => hibernation.give_back(done, &shared),
@@ -167,7 +171,11 @@ fn sync_batch(batch: Vec<Busy>) -> Vec<(u64, Box<Entry<StdTcpStream>>, Done)> {
     batch
         .into_iter()
         .map(|(key, mut entry)| {
-            let done = sync_one(&mut entry);
+            // A panic costs this session its in-place sync, not the batch:
+            // it is woken, and the ordinary code answers.
+            let done =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| sync_one(&mut entry)))
+                    .unwrap_or(Done::Failed);
             (key, entry, done)
         })
         .collect()

@@ -374,7 +374,7 @@ impl Hibernation<StdTcpStream> {
         if let Some(parked) = self.take(key) {
             debug!(session = %parked.id, "waking");
             let resume = connection::resume(parked, reason, shared.clone());
-            dormouse_alloc::short_lived(|| tokio::spawn(resume));
+            dormouse_alloc::short_lived(|| shared.tracker.spawn(resume));
         }
     }
 
@@ -499,28 +499,15 @@ impl Hibernation<StdTcpStream> {
         }
     }
 
-    /// Hands memory that parked sessions freed back to the kernel once
-    /// enough of them parked. glibc keeps freed memory in its arenas, so
-    /// without this a mass of sessions going to sleep would free their
-    /// buffers and views without the process getting any smaller.
-    fn trim(&self, store: &dormouse_storage::Store) {
+    /// Whether enough sessions parked since the last trim (256) that
+    /// their freed memory is worth handing back; resets the count.
+    fn trim_due(&self) -> bool {
         const EVERY: usize = 256;
         if self.parked_since_trim.load(Ordering::Relaxed) < EVERY {
-            return;
+            return false;
         }
         self.parked_since_trim.store(0, Ordering::Relaxed);
-        store.sweep();
-        // The binary's allocator purges its arenas; under glibc's malloc
-        // (tests, embedders) malloc_trim does the same.
-        if dormouse_alloc::release() {
-            return;
-        }
-        #[cfg(all(target_os = "linux", target_env = "gnu"))]
-        // SAFETY: malloc_trim takes no pointers and only releases free
-        // memory; it is safe to call at any time from any thread.
-        unsafe {
-            libc::malloc_trim(0);
-        }
+        true
     }
 
     /// Says BYE to every parked session and closes them (server shutdown).
@@ -617,8 +604,9 @@ pub(crate) async fn reactor(hibernation: Arc<Hibernation>, shared: Arc<Shared>) 
     let mut minute = tokio::time::interval(Duration::from_secs(60));
     minute.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
+        // Not biased: under a flood of input the bus's notes and the timers
+        // still get their turns.
         tokio::select! {
-            biased;
             _ = shared.shutdown.cancelled() => {
                 hibernation.shut_down();
                 return;
@@ -649,12 +637,37 @@ pub(crate) async fn reactor(hibernation: Arc<Hibernation>, shared: Arc<Shared>) 
             _ = tick.tick() => {
                 // Wheel buckets outlive the tick.
                 dormouse_alloc::long_lived(|| hibernation.tick(&shared));
-                hibernation.trim(&shared.store);
+                if hibernation.trim_due() {
+                    // Sweeping and trimming walk big structures: not on the
+                    // thread that answers parked sessions.
+                    let store = shared.store.clone();
+                    tokio::task::spawn_blocking(move || trim(&store));
+                }
             }
             _ = minute.tick() => {
                 let stats = &shared.stats;
                 info!(active = stats.active(), hibernated = stats.hibernated(), "sessions");
             }
         }
+    }
+}
+
+/// Hands memory that parked sessions freed back to the kernel: the
+/// store's dead mailbox slots, then the allocator's free pages. glibc and
+/// jemalloc both keep freed memory, so without this a mass of sessions
+/// going to sleep would free their buffers and views without the process
+/// getting any smaller. Blocking.
+fn trim(store: &dormouse_storage::Store) {
+    store.sweep();
+    // The binary's allocator purges its arenas; under glibc's malloc
+    // (tests, embedders) malloc_trim does the same.
+    if dormouse_alloc::release() {
+        return;
+    }
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim takes no pointers and only releases free memory;
+    // it is safe to call at any time from any thread.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }

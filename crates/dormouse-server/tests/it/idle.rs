@@ -286,3 +286,19 @@ async fn a_client_that_never_reads_is_cut_off_without_slowing_the_others() {
     watcher.send(b"DONE\r\n").await;
     assert_eq!(watcher.line().await, "wi OK IDLE terminated\r\n");
 }
+
+/// A mailbox deleted under an idling session ends the session with BYE,
+/// as Dovecot does (a hibernated one says the same when it wakes).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deleting_the_idlers_mailbox_says_bye() {
+    let server = TestServer::start().await;
+    let mut other = logged_in(server.connect().await, &["CREATE Lists"]).await;
+    let mut idler = logged_in(server.connect().await, &["SELECT Lists"]).await;
+    start_idle(&mut idler, "i").await;
+    ok(&mut other, "d", "DELETE Lists").await;
+    assert_eq!(
+        idler.line().await,
+        "* BYE Selected mailbox was deleted, have to disconnect.\r\n"
+    );
+    assert_eq!(idler.line().await, "");
+}
