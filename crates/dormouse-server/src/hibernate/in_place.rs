@@ -8,7 +8,6 @@
 //! table for this, its slot is marked busy: input and further changes that
 //! arrive meanwhile are remembered and handled once it is back.
 
-use std::io::{self, Write};
 use std::net::TcpStream as StdTcpStream;
 use std::sync::{Arc, PoisonError};
 
@@ -16,7 +15,6 @@ use dormouse_proto::encode::{EncodeOptions, Utf8Mode, encode_response};
 use tracing::debug;
 
 use super::{Entry, Hibernation, Reason, next_deadline, unkey};
-use crate::connection;
 use crate::listener::Shared;
 
 /// Sessions synced by one blocking job; several jobs run side by side.
@@ -42,12 +40,8 @@ impl Hibernation<StdTcpStream> {
     /// in-place sync; `None` if it is not there, not idling, or has no
     /// mailbox (then the caller wakes it the ordinary way).
     fn lend(&self, key: u64) -> Option<Box<Entry<StdTcpStream>>> {
-        let (slot, generation) = unkey(key);
         let mut table = self.table();
-        let s = table
-            .slots
-            .get_mut(slot)
-            .filter(|s| s.generation == generation)?;
+        let s = table.slot(key)?;
         let suitable = s
             .entry
             .as_ref()
@@ -103,11 +97,7 @@ impl Hibernation<StdTcpStream> {
             let (slot, generation) = unkey(key);
             let (changed, input) = {
                 let mut table = self.table();
-                let Some(s) = table
-                    .slots
-                    .get_mut(slot)
-                    .filter(|s| s.generation == generation && s.busy)
-                else {
+                let Some(s) = table.slot(key).filter(|s| s.busy) else {
                     continue;
                 };
                 s.busy = false;
@@ -143,17 +133,7 @@ impl Hibernation<StdTcpStream> {
                 }
                 Done::Rest(rest) => self.wake(key, Reason::Output(rest), shared),
                 Done::Failed => self.wake(key, Reason::Changed, shared),
-                Done::Closed => {
-                    if let Some(parked) = self.take(key) {
-                        connection::log_disconnect(
-                            parked.id,
-                            parked.connected_at,
-                            parked.bytes_in,
-                            parked.bytes_out,
-                            "io error",
-                        );
-                    }
-                }
+                Done::Closed => self.close(key, b"", "io error"),
             }
         }
         if !again.is_empty() {
@@ -204,16 +184,9 @@ fn sync_one(entry: &mut Entry<StdTcpStream>) -> Done {
     for response in &responses {
         encode_response(response, EncodeOptions { utf8 }, &mut out);
     }
-    match (&entry.parked.stream).write(&out) {
-        Ok(n) if n == out.len() => {
-            entry.parked.bytes_out += n as u64;
-            Done::Written
-        }
-        Ok(n) => {
-            entry.parked.bytes_out += n as u64;
-            Done::Rest(out.get(n..).unwrap_or_default().to_vec())
-        }
-        Err(e) if e.kind() == io::ErrorKind::WouldBlock => Done::Rest(out),
-        Err(_) => Done::Closed,
+    match super::write_out(&mut entry.parked, &out) {
+        super::Written::All => Done::Written,
+        super::Written::Part(rest) => Done::Rest(rest),
+        super::Written::Failed => Done::Closed,
     }
 }

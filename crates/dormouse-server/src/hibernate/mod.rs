@@ -146,6 +146,16 @@ struct Table<S> {
     next_generation: u32,
 }
 
+impl<S> Table<S> {
+    /// The slot `key` names, if it still holds that generation.
+    fn slot(&mut self, key: u64) -> Option<&mut Slot<S>> {
+        let (slot, generation) = unkey(key);
+        self.slots
+            .get_mut(slot)
+            .filter(|s| s.generation == generation)
+    }
+}
+
 /// The bus subscriber of one parked IDLE session.
 struct ParkedWake<S> {
     hibernation: Weak<Hibernation<S>>,
@@ -254,11 +264,7 @@ impl<S: ParkedSocket> Hibernation<S> {
         let deadline = next_deadline(&parked, config);
         let wake_now = {
             let mut table = self.table();
-            let Some(s) = table
-                .slots
-                .get_mut(slot)
-                .filter(|s| s.generation == generation)
-            else {
+            let Some(s) = table.slot(key) else {
                 // Cannot happen: only `park` fills or frees a reserved slot.
                 warn!(session = %parked.id, "parking into a lost slot");
                 return Err(Box::new(parked));
@@ -328,14 +334,8 @@ impl<S: ParkedSocket> Hibernation<S> {
     /// reactor took out of IDLE notes it for its next command; an idling
     /// one must wake to report it.
     fn note_change(&self, key: u64) -> Change {
-        let (slot, generation) = unkey(key);
         let mut table = self.table();
-        match table
-            .slots
-            .get_mut(slot)
-            .filter(|s| s.generation == generation)
-            .and_then(|s| s.entry.as_mut())
-        {
+        match table.slot(key).and_then(|s| s.entry.as_mut()) {
             Some(entry) if !entry.parked.session.is_idling() => {
                 entry.changed = true;
                 Change::Noted
@@ -369,6 +369,23 @@ impl<S: ParkedSocket> Hibernation<S> {
 /// What only a real socket can do: be read, be written, and go back to a
 /// connection task.
 impl Hibernation<StdTcpStream> {
+    /// Ends the session parked under `key`: `bye` (if any) is written as
+    /// a last word, the socket closed, the disconnect logged.
+    fn close(&self, key: u64, bye: &[u8], reason: &str) {
+        if let Some(mut parked) = self.take(key) {
+            if !bye.is_empty() {
+                let _ = parked.stream.write(bye);
+            }
+            connection::log_disconnect(
+                parked.id,
+                parked.connected_at,
+                parked.bytes_in,
+                parked.bytes_out + bye.len() as u64,
+                reason,
+            );
+        }
+    }
+
     /// Wakes the session parked under `key` on a new task.
     fn wake(&self, key: u64, reason: Reason, shared: &Arc<Shared>) {
         if let Some(parked) = self.take(key) {
@@ -386,11 +403,7 @@ impl Hibernation<StdTcpStream> {
         let timeouts = &shared.config.timeouts;
         let outcome = {
             let mut table = self.table();
-            let Some(s) = table
-                .slots
-                .get_mut(slot)
-                .filter(|s| s.generation == generation)
-            else {
+            let Some(s) = table.slot(key) else {
                 return;
             };
             if s.busy {
@@ -415,17 +428,7 @@ impl Hibernation<StdTcpStream> {
         };
         match outcome {
             quick::Input::Answered | quick::Input::Nothing => {}
-            quick::Input::Closed(reason) => {
-                if let Some(parked) = self.take(key) {
-                    connection::log_disconnect(
-                        parked.id,
-                        parked.connected_at,
-                        parked.bytes_in,
-                        parked.bytes_out,
-                        reason,
-                    );
-                }
-            }
+            quick::Input::Closed(reason) => self.close(key, b"", reason),
             quick::Input::Wake(read) => self.wake(key, Reason::Input(read), shared),
             quick::Input::WakeToWrite(rest) => self.wake(key, Reason::Output(rest), shared),
         }
@@ -445,11 +448,7 @@ impl Hibernation<StdTcpStream> {
             let key = key(slot as usize, generation);
             let action = {
                 let mut table = self.table();
-                let Some(s) = table
-                    .slots
-                    .get_mut(slot as usize)
-                    .filter(|s| s.generation == generation)
-                else {
+                let Some(s) = table.slot(key) else {
                     continue;
                 };
                 if s.busy {
@@ -472,29 +471,8 @@ impl Hibernation<StdTcpStream> {
             match action {
                 TimerAction::Wait(_) => {}
                 TimerAction::WakeWith(rest) => self.wake(key, Reason::Output(rest), shared),
-                TimerAction::Close(bye, reason) => {
-                    if let Some(mut parked) = self.take(key) {
-                        let _ = parked.stream.write(bye);
-                        connection::log_disconnect(
-                            parked.id,
-                            parked.connected_at,
-                            parked.bytes_in,
-                            parked.bytes_out + bye.len() as u64,
-                            reason,
-                        );
-                    }
-                }
-                TimerAction::Gone => {
-                    if let Some(parked) = self.take(key) {
-                        connection::log_disconnect(
-                            parked.id,
-                            parked.connected_at,
-                            parked.bytes_in,
-                            parked.bytes_out,
-                            "io error",
-                        );
-                    }
-                }
+                TimerAction::Close(bye, reason) => self.close(key, bye, reason),
+                TimerAction::Gone => self.close(key, b"", "io error"),
             }
         }
     }
@@ -548,30 +526,48 @@ enum TimerAction {
 
 const KEEPALIVE: &[u8] = b"* OK Still here\r\n";
 
+/// How much of a parked session's output its socket took.
+pub(super) enum Written {
+    All,
+    /// The socket is full: this much is left for the woken session.
+    Part(Vec<u8>),
+    /// The client is gone.
+    Failed,
+}
+
+/// Writes `bytes` to a parked session's socket without waiting, counting
+/// what went out.
+pub(super) fn write_out(parked: &mut Parked, bytes: &[u8]) -> Written {
+    match (&parked.stream).write(bytes) {
+        Ok(n) => {
+            parked.bytes_out += n as u64;
+            match bytes.get(n..) {
+                Some(rest) if !rest.is_empty() => Written::Part(rest.to_vec()),
+                _ => Written::All,
+            }
+        }
+        Err(e) if e.kind() == io::ErrorKind::WouldBlock => Written::Part(bytes.to_vec()),
+        Err(_) => Written::Failed,
+    }
+}
+
 fn timer_action(
     parked: &mut Parked,
     now: Instant,
     timeouts: &dormouse_config::TimeoutSettings,
 ) -> TimerAction {
-    match &mut parked.idle {
-        Some(clock) => {
+    match parked.idle {
+        Some(mut clock) => {
             if now >= clock.since + timeouts.idle_timeout {
                 return TimerAction::Close(connection::IDLE_BYE, "timeout");
             }
             if now >= clock.keepalive_at {
                 clock.keepalive_at = now + timeouts.idle_keepalive;
-                match parked.stream.write(KEEPALIVE) {
-                    Ok(n) if n == KEEPALIVE.len() => parked.bytes_out += n as u64,
-                    Ok(n) => {
-                        parked.bytes_out += n as u64;
-                        return TimerAction::WakeWith(
-                            KEEPALIVE.get(n..).unwrap_or_default().to_vec(),
-                        );
-                    }
-                    Err(e) if e.kind() == io::ErrorKind::WouldBlock => {
-                        return TimerAction::WakeWith(KEEPALIVE.to_vec());
-                    }
-                    Err(_) => return TimerAction::Gone,
+                parked.idle = Some(clock);
+                match write_out(parked, KEEPALIVE) {
+                    Written::All => {}
+                    Written::Part(rest) => return TimerAction::WakeWith(rest),
+                    Written::Failed => return TimerAction::Gone,
                 }
             }
             TimerAction::Wait(clock.keepalive_at.min(clock.since + timeouts.idle_timeout))

@@ -7,7 +7,7 @@
 //! partial line, garbage, a change pending) wakes the session with the
 //! bytes already read, and the ordinary code answers.
 
-use std::io::{self, Read, Write};
+use std::io::{self, Read};
 use std::net::TcpStream;
 
 use dormouse_proto::Tag;
@@ -57,17 +57,10 @@ pub(super) fn input(
     let Some(reply) = answer(entry, read, now, keepalive) else {
         return Input::Wake(read.to_vec());
     };
-    match (&entry.parked.stream).write(&reply) {
-        Ok(written) if written == reply.len() => {
-            entry.parked.bytes_out += written as u64;
-            Input::Answered
-        }
-        Ok(written) => {
-            entry.parked.bytes_out += written as u64;
-            Input::WakeToWrite(reply.get(written..).unwrap_or_default().to_vec())
-        }
-        Err(e) if e.kind() == io::ErrorKind::WouldBlock => Input::WakeToWrite(reply),
-        Err(_) => Input::Closed("io error"),
+    match super::write_out(&mut entry.parked, &reply) {
+        super::Written::All => Input::Answered,
+        super::Written::Part(rest) => Input::WakeToWrite(rest),
+        super::Written::Failed => Input::Closed("io error"),
     }
 }
 
