@@ -41,8 +41,9 @@ fn mask() -> WatchMask {
 /// The watches held, by mailbox directory and by descriptor.
 #[derive(Default)]
 struct Table {
-    by_dir: HashMap<PathBuf, [Option<WatchDescriptor>; 2]>,
-    by_wd: HashMap<WatchDescriptor, PathBuf>,
+    /// One copy of each path, shared by both maps.
+    by_dir: HashMap<Arc<Path>, [Option<WatchDescriptor>; 2]>,
+    by_wd: HashMap<WatchDescriptor, Arc<Path>>,
     /// Set after the first failed `inotify_add_watch`, so that a full
     /// watch table is logged once, not once per mailbox.
     warned: bool,
@@ -62,11 +63,12 @@ impl WatchHook for FsWatcher {
     fn watch(&self, dir: &Path) -> bool {
         let mut guard = self.watches.lock().unwrap_or_else(PoisonError::into_inner);
         let (watches, table) = &mut *guard;
+        let shared: Arc<Path> = Arc::from(dir);
         let mut wds = [None, None];
         for (slot, sub) in wds.iter_mut().zip(["new", "cur"]) {
             match watches.add(dir.join(sub), mask()) {
                 Ok(wd) => {
-                    table.by_wd.insert(wd.clone(), dir.to_path_buf());
+                    table.by_wd.insert(wd.clone(), shared.clone());
                     *slot = Some(wd);
                 }
                 Err(e) if !table.warned => {
@@ -78,7 +80,7 @@ impl WatchHook for FsWatcher {
                 Err(e) => debug!(error = %e, "inotify watch failed"),
             }
         }
-        table.by_dir.insert(dir.to_path_buf(), wds);
+        table.by_dir.insert(shared, wds);
         self.fresh
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
@@ -99,7 +101,7 @@ impl WatchHook for FsWatcher {
             // The kernel gives a directory one descriptor whatever its
             // path: after a rename the same watch may serve another
             // mailbox, which then owns it.
-            if table.by_wd.get(&wd).is_some_and(|d| d != dir) {
+            if table.by_wd.get(&wd).is_some_and(|d| &**d != dir) {
                 continue;
             }
             table.by_wd.remove(&wd);
@@ -113,7 +115,7 @@ impl FsWatcher {
     /// The mailbox directory a watch belongs to.
     fn dir_of(&self, wd: &WatchDescriptor) -> Option<PathBuf> {
         let guard = self.watches.lock().unwrap_or_else(PoisonError::into_inner);
-        guard.1.by_wd.get(wd).cloned()
+        guard.1.by_wd.get(wd).map(|d| d.to_path_buf())
     }
 
     /// Whether both of `dir`'s watches are in place.
@@ -133,14 +135,14 @@ impl FsWatcher {
         let mut guard = self.watches.lock().unwrap_or_else(PoisonError::into_inner);
         let table = &mut guard.1;
         let dir = table.by_wd.remove(wd)?;
-        if let Some(wds) = table.by_dir.get_mut(&dir) {
+        if let Some(wds) = table.by_dir.get_mut(&*dir) {
             for slot in wds.iter_mut() {
                 if slot.as_ref() == Some(wd) {
                     *slot = None;
                 }
             }
         }
-        Some(dir)
+        Some(dir.to_path_buf())
     }
 }
 

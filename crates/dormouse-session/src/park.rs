@@ -43,6 +43,22 @@ impl Session {
         }
     }
 
+    /// Takes the selected view's bus subscription out, to be redirected to
+    /// the parked record (one subscription across parking, never none).
+    pub fn take_watch(&mut self) -> Option<dormouse_storage::Subscription> {
+        match &mut self.state {
+            State::Selected(selected) => selected.view.take_watch(),
+            _ => None,
+        }
+    }
+
+    /// Gives the selected view its subscription back (parking failed).
+    pub fn put_watch(&mut self, subscription: dormouse_storage::Subscription) {
+        if let State::Selected(selected) = &mut self.state {
+            selected.view.put_watch(subscription);
+        }
+    }
+
     /// Whether the session is in a state that may park at all (the view's
     /// own check comes in [`Session::park`]).
     pub fn may_park(&self) -> bool {

@@ -86,7 +86,7 @@ pub trait WatchHook: Send + Sync + 'static {
 /// rarely contend on one lock.
 const SHARDS: usize = 64;
 
-type Topics = HashMap<PathBuf, Arc<Topic>>;
+type Topics = HashMap<Arc<Path>, Arc<Topic>>;
 
 /// The process's change bus; one per `Store`.
 pub struct ChangeBus {
@@ -107,7 +107,8 @@ impl fmt::Debug for ChangeBus {
 
 /// The subscribers of one mailbox directory.
 struct Topic {
-    dir: PathBuf,
+    /// Shared with the topic map's key: one copy of the path per mailbox.
+    dir: Arc<Path>,
     subscribers: Mutex<Slab<Arc<dyn Subscriber>>>,
     /// The watch hook reports this directory's outside changes.
     watched: std::sync::atomic::AtomicBool,
@@ -185,12 +186,14 @@ impl ChangeBus {
             Some(topic) => topic.clone(),
             None => {
                 let watched = self.hook().is_some_and(|hook| hook.watch(dir));
+                let dir: Arc<Path> = Arc::from(dir);
                 let topic = Arc::new(Topic {
-                    dir: dir.to_path_buf(),
-                    subscribers: Mutex::new(Slab::new()),
+                    dir: dir.clone(),
+                    // Most mailboxes have one watcher; room for more grows.
+                    subscribers: Mutex::new(Slab::with_capacity(1)),
                     watched: std::sync::atomic::AtomicBool::new(watched),
                 });
-                topics.insert(dir.to_path_buf(), topic.clone());
+                topics.insert(dir, topic.clone());
                 topic
             }
         };
@@ -286,7 +289,7 @@ impl ChangeBus {
         let mut dirs = Vec::new();
         for shard in self.shards.iter() {
             let topics = shard.lock().unwrap_or_else(PoisonError::into_inner);
-            dirs.extend(topics.keys().cloned());
+            dirs.extend(topics.keys().map(|d| d.to_path_buf()));
         }
         dirs
     }
@@ -296,6 +299,19 @@ impl Subscription {
     /// The mailbox directory this subscription watches.
     pub fn dir(&self) -> &Path {
         &self.topic.dir
+    }
+
+    /// Tells `subscriber` of this mailbox's changes from now on instead of
+    /// the one it was made for, with no moment in which neither hears.
+    pub fn redirect(&self, subscriber: Arc<dyn Subscriber>) {
+        let mut subscribers = self
+            .topic
+            .subscribers
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(slot) = subscribers.get_mut(self.key) {
+            *slot = subscriber;
+        }
     }
 
     /// Whether every change to the mailbox reaches this subscription,

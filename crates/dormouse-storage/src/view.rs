@@ -384,6 +384,17 @@ impl View {
         })
     }
 
+    /// Takes the view's bus subscription out (to hand it to whoever keeps
+    /// the session while it is parked, redirected).
+    pub fn take_watch(&mut self) -> Option<Subscription> {
+        self.watch.take()
+    }
+
+    /// Gives the view a subscription back (parking was abandoned).
+    pub fn put_watch(&mut self, subscription: Subscription) {
+        self.watch = Some(subscription);
+    }
+
     /// Has `subscriber` told of every change to this mailbox from now on,
     /// for as long as the view lives (replacing an earlier subscriber).
     pub fn watch(&mut self, subscriber: Arc<dyn Subscriber>) {

@@ -33,20 +33,30 @@ fn park_now(mut conn: Connection, counted: Counted) -> Result<(), (Box<Connectio
         conn.hibernate = Hibernate::Never;
         return Err((Box::new(conn), counted));
     };
-    let Some(session) = conn.session.take() else {
+    let Some(mut session) = conn.session.take() else {
         return Err((Box::new(conn), counted));
     };
     let key = hibernation.reserve();
     // Only IDLE needs to hear of changes while parked: any other session
-    // learns of them at its next command, which wakes it anyway.
-    let subscription = match (session.is_idling(), session.selected_dir()) {
-        (true, Some(dir)) => Some(
-            conn.shared
-                .store
-                .bus()
-                .subscribe(dir, hibernation.subscriber(key)),
-        ),
-        _ => None,
+    // learns of them at its next command, which wakes it anyway. The
+    // view's own subscription is redirected to the parked record, so from
+    // this moment on changes go there, and the check below (the view is
+    // caught up) covers those that came before.
+    let subscription = if session.is_idling() {
+        match session.take_watch() {
+            Some(watch) => {
+                watch.redirect(hibernation.subscriber(key));
+                Some(watch)
+            }
+            None => session.selected_dir().map(|dir| {
+                conn.shared
+                    .store
+                    .bus()
+                    .subscribe(dir, hibernation.subscriber(key))
+            }),
+        }
+    } else {
+        None
     };
     let parked_session = match session.park() {
         Ok(mut parked) => {
@@ -55,8 +65,14 @@ fn park_now(mut conn: Connection, counted: Counted) -> Result<(), (Box<Connectio
             parked.compact();
             parked
         }
-        Err(session) => {
-            drop(subscription);
+        Err(mut session) => {
+            if let Some(watch) = subscription {
+                // Back to the connection; the permit makes it sync once,
+                // in case a change went to the parked record meanwhile.
+                watch.redirect(conn.wake.clone());
+                session.put_watch(watch);
+                conn.wake.poke();
+            }
             hibernation.release(key);
             conn.session = Some(*session);
             return Err((Box::new(conn), counted));
