@@ -139,6 +139,8 @@ pub(crate) struct Hibernation<S = StdTcpStream> {
     /// Sessions parked since the allocator was last asked to return free
     /// memory (see `trim`).
     parked_since_trim: AtomicUsize,
+    /// Parks counted by `trim_due` but not trimmed after yet.
+    trim_pending: AtomicUsize,
 }
 
 struct Table<S> {
@@ -204,6 +206,7 @@ impl<S: ParkedSocket> Hibernation<S> {
             bell: Notify::new(),
             stats,
             parked_since_trim: AtomicUsize::new(0),
+            trim_pending: AtomicUsize::new(0),
         }))
     }
 
@@ -477,15 +480,27 @@ impl Hibernation<StdTcpStream> {
         }
     }
 
-    /// Whether enough sessions parked since the last trim (256) that
-    /// their freed memory is worth handing back; resets the count.
-    fn trim_due(&self) -> bool {
+    /// Whether the memory freed by sessions parked since the last trim is
+    /// worth handing back: 256 of them, or any once they have stopped
+    /// coming for a few ticks (an idle allocator never gets round to it by
+    /// itself). `quiet_ticks` counts ticks without a new park.
+    fn trim_due(&self, quiet_ticks: &mut u32) -> bool {
         const EVERY: usize = 256;
-        if self.parked_since_trim.load(Ordering::Relaxed) < EVERY {
-            return false;
+        const QUIET: u32 = 3;
+        let parked = self.parked_since_trim.swap(0, Ordering::Relaxed);
+        let pending = self.trim_pending.load(Ordering::Relaxed) + parked;
+        if parked == 0 {
+            *quiet_ticks = quiet_ticks.saturating_add(1);
+        } else {
+            *quiet_ticks = 0;
         }
-        self.parked_since_trim.store(0, Ordering::Relaxed);
-        true
+        if pending >= EVERY || (pending > 0 && *quiet_ticks >= QUIET) {
+            self.trim_pending.store(0, Ordering::Relaxed);
+            true
+        } else {
+            self.trim_pending.store(pending, Ordering::Relaxed);
+            false
+        }
     }
 
     /// Says BYE to every parked session and closes them (server shutdown).
@@ -597,6 +612,7 @@ pub(crate) async fn reactor(hibernation: Arc<Hibernation>, shared: Arc<Shared>) 
     let mut ready = Vec::new();
     let mut tick = tokio::time::interval(Duration::from_secs(1));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut quiet_ticks = 0u32;
     let mut minute = tokio::time::interval(Duration::from_secs(60));
     minute.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -633,7 +649,7 @@ pub(crate) async fn reactor(hibernation: Arc<Hibernation>, shared: Arc<Shared>) 
             _ = tick.tick() => {
                 // Wheel buckets outlive the tick.
                 dormouse_alloc::long_lived(|| hibernation.tick(&shared));
-                if hibernation.trim_due() {
+                if hibernation.trim_due(&mut quiet_ticks) {
                     // Sweeping and trimming walk big structures: not on the
                     // thread that answers parked sessions.
                     let store = shared.store.clone();
