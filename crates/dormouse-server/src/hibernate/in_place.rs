@@ -11,7 +11,6 @@
 use std::net::TcpStream as StdTcpStream;
 use std::sync::{Arc, PoisonError};
 
-use dormouse_proto::encode::{EncodeOptions, Utf8Mode, encode_response};
 use tracing::debug;
 
 use super::{Entry, Hibernation, Reason, next_deadline, unkey};
@@ -175,15 +174,7 @@ fn sync_one(entry: &mut Entry<StdTcpStream>) -> Done {
     if responses.is_empty() {
         return Done::Written;
     }
-    let utf8 = if session.utf8_accept() {
-        Utf8Mode::Accept
-    } else {
-        Utf8Mode::Ascii
-    };
-    let mut out = Vec::new();
-    for response in &responses {
-        encode_response(response, EncodeOptions { utf8 }, &mut out);
-    }
+    let out = super::encode(session, &responses);
     match super::write_out(&mut entry.parked, &out) {
         super::Written::All => Done::Written,
         super::Written::Part(rest) => Done::Rest(rest),

@@ -541,6 +541,22 @@ enum TimerAction {
 
 const KEEPALIVE: &[u8] = b"* OK Still here\r\n";
 
+/// `responses` as the parked session's client must read them (UTF8=ACCEPT
+/// if it enabled it).
+pub(super) fn encode(session: &ParkedSession, responses: &[dormouse_proto::Response]) -> Vec<u8> {
+    use dormouse_proto::encode::{EncodeOptions, Utf8Mode, encode_response};
+    let utf8 = if session.utf8_accept() {
+        Utf8Mode::Accept
+    } else {
+        Utf8Mode::Ascii
+    };
+    let mut out = Vec::new();
+    for response in responses {
+        encode_response(response, EncodeOptions { utf8 }, &mut out);
+    }
+    out
+}
+
 /// How much of a parked session's output its socket took.
 pub(super) enum Written {
     All,

@@ -11,7 +11,6 @@ use std::io::{self, Read};
 use std::net::TcpStream;
 
 use dormouse_proto::Tag;
-use dormouse_proto::encode::{EncodeOptions, Utf8Mode, encode_response};
 use tokio::time::Instant;
 
 use super::Entry;
@@ -97,14 +96,7 @@ pub(super) fn answer<S>(
         });
         started
     };
-    let utf8 = if session.utf8_accept() {
-        Utf8Mode::Accept
-    } else {
-        Utf8Mode::Ascii
-    };
-    let mut out = Vec::new();
-    encode_response(&response, EncodeOptions { utf8 }, &mut out);
-    Some(out)
+    Some(super::encode(session, &[response]))
 }
 
 /// `input` without its line ending, if it is exactly one line.

@@ -212,6 +212,18 @@ impl Client {
         self.until_tagged(tag).await
     }
 
+    /// Every line until the server closes the connection.
+    pub async fn lines_until_closed(&mut self) -> Vec<String> {
+        let mut lines = Vec::new();
+        loop {
+            let line = self.line().await;
+            if line.is_empty() {
+                return lines;
+            }
+            lines.push(line);
+        }
+    }
+
     /// True when the server has closed the connection (EOF, or reset after
     /// unread data).
     pub async fn closed(&mut self) -> bool {

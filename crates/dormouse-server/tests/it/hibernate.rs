@@ -137,14 +137,7 @@ async fn keepalives_and_the_idle_timeout_work_while_parked() {
     assert_eq!(c.line().await, "* OK Still here\r\n");
     // Still parked between keepalives: the wheel writes them.
     assert_eq!(server.stats.hibernated(), 1);
-    let mut rest = Vec::new();
-    loop {
-        let line = c.line().await;
-        if line.is_empty() {
-            break;
-        }
-        rest.push(line);
-    }
+    let rest = c.lines_until_closed().await;
     assert_eq!(
         rest.last().map(String::as_str),
         Some("* BYE IDLE for too long; please re-issue IDLE every 29 minutes\r\n"),

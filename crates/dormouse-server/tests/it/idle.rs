@@ -178,14 +178,7 @@ async fn keepalives_come_while_idling_and_the_idle_timeout_says_bye() {
     assert_eq!(c.line().await, "* OK Still here\r\n");
     assert_eq!(c.line().await, "* OK Still here\r\n");
     // Keepalives are output, not input: they do not extend the IDLE.
-    let mut rest = Vec::new();
-    loop {
-        let line = c.line().await;
-        if line.is_empty() {
-            break;
-        }
-        rest.push(line);
-    }
+    let rest = c.lines_until_closed().await;
     assert_eq!(
         rest.last().map(String::as_str),
         Some("* BYE IDLE for too long; please re-issue IDLE every 29 minutes\r\n"),
